@@ -1,0 +1,214 @@
+-- SQL of the registry. Each statement is run by name from Go (postgres.Queries).
+-- Tenant statements run under row-level security as obieg_app; they still
+-- filter by office where it helps the planner, never relying on it alone.
+
+-- name: InsertOffice
+INSERT INTO offices (id, name, short_name, created_at) VALUES ($1, $2, $3, $4);
+
+-- name: OfficeByShortName
+SELECT id, name, short_name FROM offices WHERE short_name = $1;
+
+-- name: InsertUnit
+INSERT INTO units (id, office_id, parent_id, symbol, name, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: ListUnits
+SELECT id, parent_id, symbol, name FROM units ORDER BY symbol;
+
+-- name: UnitBySymbol
+SELECT id, parent_id, symbol, name FROM units WHERE symbol = $1;
+
+-- name: InsertPosition
+INSERT INTO positions (id, office_id, unit_id, name, is_head, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: InsertUser
+INSERT INTO users (id, office_id, login, name, email, password_hash, roles, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: UserByLogin
+SELECT id, office_id, login, name, password_hash, roles, active FROM users WHERE login = $1;
+
+-- name: AssignPosition
+INSERT INTO user_positions (office_id, user_id, position_id) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING;
+
+-- name: InsertSubstitution
+INSERT INTO substitutions (id, office_id, position_id, user_id, valid_from, valid_to, reason, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: ActorUser
+SELECT login, name, roles, active FROM users WHERE id = $1;
+
+-- name: ActorPositions
+SELECT p.id, p.name, p.unit_id, p.is_head, false
+FROM user_positions up JOIN positions p ON p.id = up.position_id
+WHERE up.user_id = $1
+UNION ALL
+SELECT p.id, p.name, p.unit_id, p.is_head, true
+FROM substitutions s JOIN positions p ON p.id = s.position_id
+WHERE s.user_id = $1 AND $2::date BETWEEN s.valid_from AND s.valid_to;
+
+-- name: UnitsBelow
+WITH RECURSIVE t AS (
+	SELECT id FROM units WHERE id = ANY($1::uuid[])
+	UNION
+	SELECT u.id FROM units u JOIN t ON u.parent_id = t.id
+)
+SELECT id FROM t;
+
+-- name: InsertToken
+INSERT INTO api_tokens (id, office_id, user_id, name, token_hash, scopes, expires_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: TokenLookup
+SELECT t.office_id, t.user_id, t.expires_at, t.revoked_at, u.active
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = $1;
+
+-- name: InsertJRWAVersion
+INSERT INTO jrwa_versions (id, office_id, name, valid_from, valid_to, imported_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: InsertJRWAClass
+INSERT INTO jrwa_classes (id, office_id, version_id, symbol, title, category_own, category_other, leaf, valid_from, valid_to)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+
+-- name: JRWAClassForDate
+-- The leaf class with that symbol in the JRWA version in force on the date
+-- (the newest version whose validity covers it).
+SELECT c.id, c.symbol, c.title, c.category_own, c.category_other, c.leaf, v.name
+FROM jrwa_classes c JOIN jrwa_versions v ON v.id = c.version_id
+WHERE c.symbol = $1
+  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
+  AND (c.valid_from IS NULL OR c.valid_from <= $2) AND (c.valid_to IS NULL OR c.valid_to >= $2)
+ORDER BY v.valid_from DESC
+LIMIT 1;
+
+-- name: ListJRWA
+SELECT c.symbol, c.title, c.category_own, c.category_other, c.leaf, v.name
+FROM jrwa_classes c JOIN jrwa_versions v ON v.id = c.version_id
+WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to >= $1)
+ORDER BY v.valid_from DESC, c.symbol;
+
+-- name: NextCaseNumber
+-- Spis spraw numbering: the counter row is locked by the upsert until the
+-- creating transaction ends, so concurrent creations queue and no number is
+-- skipped or given twice; a rolled-back creation gives its number back.
+INSERT INTO case_counters (office_id, unit_id, jrwa_symbol, year, last_n) VALUES ($1, $2, $3, $4, 1)
+ON CONFLICT (office_id, unit_id, jrwa_symbol, year) DO UPDATE SET last_n = case_counters.last_n + 1
+RETURNING last_n;
+
+-- name: InsertCase
+INSERT INTO cases (id, office_id, unit_id, jrwa_class_id, jrwa_symbol, year, n, signature, title, status,
+	owner_position_id, sender, sender_ref, sender_date, started_on, deadline, notes, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $12, $13, $14, $15, $16, $17, $18, $18);
+
+
+-- name: GetCase
+SELECT c.id, c.unit_id, u.symbol, c.jrwa_symbol, j.title, j.category_own, c.year, c.n, c.signature, c.title, c.status,
+	c.owner_position_id, c.sender, c.sender_ref, c.sender_date, c.started_on, c.closed_on, c.deadline, c.notes,
+	c.created_by, c.created_at, c.updated_at
+FROM cases c JOIN units u ON u.id = c.unit_id JOIN jrwa_classes j ON j.id = c.jrwa_class_id
+WHERE c.id = $1;
+
+-- name: LockCase
+SELECT c.id, c.unit_id, u.symbol, c.jrwa_symbol, j.title, j.category_own, c.year, c.n, c.signature, c.title, c.status,
+	c.owner_position_id, c.sender, c.sender_ref, c.sender_date, c.started_on, c.closed_on, c.deadline, c.notes,
+	c.created_by, c.created_at, c.updated_at
+FROM cases c JOIN units u ON u.id = c.unit_id JOIN jrwa_classes j ON j.id = c.jrwa_class_id
+WHERE c.id = $1
+FOR UPDATE OF c;
+
+-- name: ListCases
+-- Filters are optional (NULL = any). Scope: $9 true = all cases, else the
+-- units in $10 or the owner positions in $11. Keyset pagination on
+-- (created_at, id) descending.
+SELECT c.id, c.unit_id, u.symbol, c.jrwa_symbol, j.title, j.category_own, c.year, c.n, c.signature, c.title, c.status,
+	c.owner_position_id, c.sender, c.sender_ref, c.sender_date, c.started_on, c.closed_on, c.deadline, c.notes,
+	c.created_by, c.created_at, c.updated_at
+FROM cases c JOIN units u ON u.id = c.unit_id JOIN jrwa_classes j ON j.id = c.jrwa_class_id
+WHERE ($1::text IS NULL OR u.symbol = $1)
+  AND ($2::text IS NULL OR c.jrwa_symbol = $2)
+  AND ($3::int IS NULL OR c.year = $3)
+  AND ($4::text IS NULL OR c.status = $4)
+  AND ($5::text IS NULL OR EXISTS (
+	SELECT FROM case_parties cp JOIN parties p ON p.id = cp.party_id
+	WHERE cp.case_id = c.id AND (p.name ILIKE '%' || $5 || '%' OR p.pesel = $5 OR p.nip = $5)))
+  AND ($6::text IS NULL OR c.title ILIKE '%' || $6 || '%' OR c.signature ILIKE '%' || $6 || '%' OR c.sender ILIKE '%' || $6 || '%')
+  AND ($7::timestamptz IS NULL OR (c.created_at, c.id) < ($7, $8::uuid))
+  AND ($9 OR c.unit_id = ANY($10::uuid[]) OR c.owner_position_id = ANY($11::uuid[]))
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT $12;
+
+-- name: SpisSpraw
+SELECT c.n, c.signature, c.title, c.sender, c.sender_ref, c.sender_date, c.started_on, c.closed_on, c.notes, c.status
+FROM cases c JOIN units u ON u.id = c.unit_id
+WHERE u.symbol = $1 AND c.jrwa_symbol = $2 AND c.year = $3
+ORDER BY c.n;
+
+-- name: SetCaseStatus
+UPDATE cases SET status = $2, closed_on = $3, updated_at = $4 WHERE id = $1;
+
+-- name: InsertParty
+INSERT INTO parties (id, office_id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: PartyExists
+SELECT name FROM parties WHERE id = $1;
+
+-- name: AddCaseParty
+INSERT INTO case_parties (office_id, case_id, party_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
+
+-- name: CaseParties
+SELECT p.id, p.kind, p.name, p.pesel, p.nip, p.regon, p.address, p.email, p.epuap_address, p.ade, cp.role
+FROM case_parties cp JOIN parties p ON p.id = cp.party_id
+WHERE cp.case_id = $1
+ORDER BY p.name;
+
+-- name: MetrykaHead
+SELECT seq, hash FROM metryka WHERE case_id = $1 ORDER BY seq DESC LIMIT 1;
+
+-- name: InsertMetryka
+INSERT INTO metryka (id, office_id, case_id, seq, at, actor_id, actor_name, actor_position, action, document_id, details, prev_hash, hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+
+-- name: ListMetryka
+SELECT id, case_id, seq, at, actor_id, actor_name, actor_position, action, document_id, details, prev_hash, hash
+FROM metryka WHERE case_id = $1 ORDER BY seq;
+
+-- name: AllMetryka
+-- For verification, across all offices (system role): every chain in order.
+SELECT m.id, m.case_id, m.seq, m.at, m.actor_id, m.actor_name, m.actor_position, m.action, m.document_id, m.details,
+	m.prev_hash, m.hash, c.signature
+FROM metryka m JOIN cases c ON c.id = m.case_id
+ORDER BY m.case_id, m.seq;
+
+-- name: InsertDocument
+INSERT INTO documents (id, office_id, case_id, title, kind, metadata, registered_by, registered_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: InsertVersion
+INSERT INTO document_versions (office_id, document_id, n, file_name, media_type, size, sha256, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: GetDocument
+SELECT id, case_id, title, kind, metadata, registered_by, registered_at FROM documents WHERE id = $1;
+
+-- name: LockDocument
+SELECT id, case_id, title, kind, metadata, registered_by, registered_at FROM documents WHERE id = $1 FOR UPDATE;
+
+-- name: DocumentVersions
+SELECT n, file_name, media_type, size, sha256, created_by, created_at
+FROM document_versions WHERE document_id = $1 ORDER BY n;
+
+-- name: CaseDocuments
+SELECT id, case_id, title, kind, metadata, registered_by, registered_at
+FROM documents WHERE case_id = $1 ORDER BY registered_at, id;
+
+-- name: AttachDocument
+UPDATE documents SET case_id = $2 WHERE id = $1 AND case_id IS NULL;
+
+-- name: InsertRelation
+INSERT INTO document_relations (office_id, from_id, to_id, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING;
+
+-- name: DocumentRelations
+SELECT from_id, to_id, kind FROM document_relations WHERE from_id = $1 OR to_id = $1 ORDER BY created_at;
