@@ -88,6 +88,9 @@ func (s *Service) CreateToken(ctx context.Context, login string, in NewToken) (*
 	if in.TTL <= 0 {
 		in.TTL = 90 * 24 * time.Hour
 	}
+	if len(in.Scopes) == 0 {
+		in.Scopes = []string{"api"}
+	}
 	raw := make([]byte, 20)
 	if _, err := rand.Read(raw); err != nil {
 		return nil, engine.E(op, err)
@@ -157,4 +160,20 @@ func (s *Service) Login(ctx context.Context, login, password string) (*Actor, er
 		return nil, engine.E(op, engine.KindUnauthenticated, "wrong login or password")
 	}
 	return s.Actor(ctx, officeID, userID)
+}
+
+// SetPassword sets a user's password (system work, from the CLI).
+func (s *Service) SetPassword(ctx context.Context, login, password string) error {
+	const op = "registry.SetPassword"
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return postgres.Err(op, s.db.System(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, q["SetPassword"], login, hash)
+		if err == nil && tag.RowsAffected() == 0 {
+			return engine.E(op, engine.KindNotFound, fmt.Sprintf("no user %q", login))
+		}
+		return err
+	}))
 }

@@ -88,7 +88,7 @@ type NewCase struct {
 // NewCaseParty names an existing party by ID or describes a new one.
 type NewCaseParty struct {
 	Party
-	Role string
+	Role string `json:"role"`
 }
 
 func scanCase(r pgx.Row) (*Case, error) {

@@ -353,3 +353,18 @@ func dedupe(ids []uuid.UUID) []uuid.UUID {
 	}
 	return out
 }
+
+// OfficeAdmin returns an administrator of the office as an actor, for
+// administrative commands run on the server: the one with that login, or
+// the first created when login is empty.
+func (s *Service) OfficeAdmin(ctx context.Context, officeID uuid.UUID, login string) (*Actor, error) {
+	const op = "registry.OfficeAdmin"
+	var id uuid.UUID
+	err := s.db.System(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, q["OfficeAdmin"], officeID, login).Scan(&id)
+	})
+	if err != nil {
+		return nil, postgres.NotFound(op, err, "no active administrator %q in the office", login)
+	}
+	return s.Actor(ctx, officeID, id)
+}

@@ -212,3 +212,11 @@ ON CONFLICT DO NOTHING;
 
 -- name: DocumentRelations
 SELECT from_id, to_id, kind FROM document_relations WHERE from_id = $1 OR to_id = $1 ORDER BY created_at;
+
+-- name: SetPassword
+UPDATE users SET password_hash = $2 WHERE login = $1;
+
+-- name: OfficeAdmin
+SELECT id FROM users
+WHERE office_id = $1 AND 'admin' = ANY(roles) AND active AND ($2 = '' OR login = $2)
+ORDER BY created_at LIMIT 1;

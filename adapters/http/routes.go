@@ -1,0 +1,37 @@
+package web
+
+import "net/http"
+
+// apiRoutes is the REST API. Keep it in step with openapi.json: a test
+// checks every route is documented and every documented operation routed.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{method: http.MethodGet, pattern: "/api/v1/me", h: s.me},
+
+		{method: http.MethodPost, pattern: "/api/v1/cases", h: s.createCase},
+		{method: http.MethodGet, pattern: "/api/v1/cases", h: s.listCases},
+		{method: http.MethodGet, pattern: "/api/v1/cases/{id}", h: s.getCase},
+		{method: http.MethodPost, pattern: "/api/v1/cases/{id}/suspend", h: s.suspendCase},
+		{method: http.MethodPost, pattern: "/api/v1/cases/{id}/resume", h: s.resumeCase},
+		{method: http.MethodPost, pattern: "/api/v1/cases/{id}/close", h: s.closeCase},
+		{method: http.MethodGet, pattern: "/api/v1/cases/{id}/metryka", h: s.caseMetryka},
+		{method: http.MethodGet, pattern: "/api/v1/cases/{id}/documents", h: s.caseDocuments},
+		{method: http.MethodPost, pattern: "/api/v1/cases/{id}/documents", h: s.attachDocument},
+		{method: http.MethodGet, pattern: "/api/v1/spis-spraw", h: s.spisSpraw},
+
+		{method: http.MethodPost, pattern: "/api/v1/documents", h: s.registerDocument},
+		{method: http.MethodGet, pattern: "/api/v1/documents/{id}", h: s.getDocument},
+		{method: http.MethodPost, pattern: "/api/v1/documents/{id}/versions", h: s.addVersion},
+		{method: http.MethodGet, pattern: "/api/v1/documents/{id}/versions/{n}/content", h: s.versionContent},
+		{method: http.MethodPost, pattern: "/api/v1/documents/{id}/relations", h: s.addRelation},
+
+		{method: http.MethodGet, pattern: "/api/v1/units", h: s.listUnits},
+		{method: http.MethodPost, pattern: "/api/v1/units", h: s.createUnit},
+		{method: http.MethodPost, pattern: "/api/v1/positions", h: s.createPosition},
+		{method: http.MethodPost, pattern: "/api/v1/users", h: s.createUser},
+		{method: http.MethodPost, pattern: "/api/v1/users/{id}/positions", h: s.assignPosition},
+		{method: http.MethodPost, pattern: "/api/v1/substitutions", h: s.createSubstitution},
+		{method: http.MethodGet, pattern: "/api/v1/jrwa", h: s.listJRWA},
+		{method: http.MethodPost, pattern: "/api/v1/jrwa", h: s.importJRWA},
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// config is read from OBIEG_* environment variables.
+type config struct {
+	DatabaseURL   string     `env:"DATABASE_URL"`
+	BlobURL       string     `env:"BLOB_URL" envDefault:"file://./var/blobs"`
+	Listen        string     `env:"LISTEN" envDefault:":8080"`
+	LogLevel      slog.Level `env:"LOG_LEVEL" envDefault:"info"`
+	LogFormat     string     `env:"LOG_FORMAT" envDefault:"json"`
+	MaxUploadSize int64      `env:"MAX_UPLOAD_BYTES" envDefault:"104857600"`
+}
+
+// localEnv is written by `make run` with the URL of the project-local database.
+const localEnv = "var/local.env"
+
+func loadConfig() (*config, error) {
+	if os.Getenv("OBIEG_DATABASE_URL") == "" {
+		if err := loadEnvFile(localEnv); err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("reading %s: %w", localEnv, err)
+		}
+	}
+	var c config
+	if err := env.ParseWithOptions(&c, env.Options{Prefix: "OBIEG_"}); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if c.DatabaseURL == "" {
+		return nil, fmt.Errorf("configuration: OBIEG_DATABASE_URL is not set (and no %s): run `make run`, or set it to postgres://user@host/db", localEnv)
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		return nil, fmt.Errorf("configuration: OBIEG_LOG_FORMAT must be json or text, not %q", c.LogFormat)
+	}
+	if c.MaxUploadSize < 1<<20 {
+		return nil, fmt.Errorf("configuration: OBIEG_MAX_UPLOAD_BYTES must be at least 1 MiB")
+	}
+	return &c, nil
+}
+
+// loadEnvFile sets KEY=VALUE lines of a file as environment variables that
+// are not already set.
+func loadEnvFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		if _, set := os.LookupEnv(k); !set {
+			os.Setenv(k, v)
+		}
+	}
+	return sc.Err()
+}
+
+func newLogger(c *config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}

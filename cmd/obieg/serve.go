@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	web "obieg.dev/obieg/adapters/http"
+)
+
+func cmdMigrate(ctx context.Context) error {
+	a, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	done, err := a.db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("database is up to date", slog.Int("applied", len(done)))
+	return nil
+}
+
+func cmdServe(ctx context.Context, _ []string) error {
+	a, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if _, err := a.db.Migrate(ctx); err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr: a.cfg.Listen,
+		Handler: web.New(web.Config{Registry: a.reg, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
+			MaxUploadSize: a.cfg.MaxUploadSize}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("serving", slog.String("addr", ln.Addr().String()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.logger.Info("stopped")
+	return nil
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# make run: start a project-local PostgreSQL unless OBIEG_DATABASE_URL is set,
+# migrate, seed the demo office (once), and serve on http://localhost:8080.
+# Ctrl-C stops the server and the database; the data stays under ./var.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var/blobs
+port=${OBIEG_PG_PORT:-54329}
+pgdata=${OBIEG_PGDATA:-var/pg}
+started_pg=
+cleanup() {
+	if [ -n "$started_pg" ]; then
+		echo "stopping PostgreSQL…" >&2
+		scripts/pg.sh stop "$pgdata"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -z "${OBIEG_DATABASE_URL:-}" ]; then
+	scripts/pg.sh start "$pgdata" "$port" >/dev/null
+	started_pg=1
+	dsn=$(scripts/pg.sh dsn "$pgdata" "$port")
+	# Commands such as `./bin/obieg token create` read this when OBIEG_DATABASE_URL is unset.
+	printf 'OBIEG_DATABASE_URL=%s\n' "$dsn" > var/local.env
+	export OBIEG_DATABASE_URL="$dsn"
+	echo "PostgreSQL: $pgdata (socket $(scripts/pg.sh dsn "$pgdata" "$port" | sed 's/.*host=\([^&]*\).*/\1/'), port $port)" >&2
+fi
+export OBIEG_LOG_FORMAT=${OBIEG_LOG_FORMAT:-text}
+./bin/obieg migrate
+./bin/obieg seed
+echo "Serving on http://localhost:8080 — API docs at http://localhost:8080/api/v1/openapi.json; Ctrl-C stops." >&2
+# Not exec: the trap must stop PostgreSQL after the server exits.
+./bin/obieg serve &
+server=$!
+trap 'kill -INT $server 2>/dev/null; wait $server; exit 130' INT TERM
+wait $server
