@@ -53,7 +53,9 @@ type ActorPosition struct {
 func (a *Actor) Has(r Role) bool { return a != nil && slices.Contains(a.Roles, r) }
 
 // seesAll: roles that read every case of the office.
-func (a *Actor) seesAll() bool { return a.Has(RoleAdmin) || a.Has(RoleRegistry) || a.Has(RoleArchivist) }
+func (a *Actor) seesAll() bool {
+	return a.Has(RoleAdmin) || a.Has(RoleRegistry) || a.Has(RoleArchivist)
+}
 
 func (a *Actor) inUnit(unit uuid.UUID) bool { return slices.Contains(a.Units, unit) }
 

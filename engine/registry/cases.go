@@ -72,8 +72,8 @@ type CaseParty struct {
 
 // NewCase is what opening a case needs.
 type NewCase struct {
-	Unit            string         // unit symbol
-	JRWA            string         // leaf class symbol
+	Unit            string // unit symbol
+	JRWA            string // leaf class symbol
 	Title           string
 	OwnerPositionID *uuid.UUID     // position in charge; default none
 	Sender          string         // "od kogo wpłynęła" in the spis spraw
