@@ -1,7 +1,7 @@
 # Obieg — the two commands you need: `make run` and `make test`.
 SHELL := /bin/bash
 GO ?= go
-STATICCHECK_VERSION := 2025.1.1
+STATICCHECK_VERSION := v0.8.0
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS):/usr/local/go/bin:$(PATH)
 

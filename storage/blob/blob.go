@@ -73,7 +73,7 @@ func Open(ctx context.Context, rawURL string) (Store, error) {
 }
 
 // Staged is content that has been hashed and saved locally but is not yet in
-// the store. Call exactly one of Commit or Discard; calling Discard after
+// the store; only Store.Stage makes one. Call exactly one of Commit or Discard; calling Discard after
 // Commit is allowed and does nothing, which makes "defer st.Discard()" the
 // natural way to never leak a temporary file.
 type Staged struct {

@@ -67,6 +67,7 @@ func startVersity(bin string) error {
 
 	// The free port is found by listening and closing, so another process
 	// may take it before the server does: try again with another.
+	var lastErr error
 	for range 3 {
 		addr, err := freeAddr()
 		if err != nil {
@@ -82,23 +83,25 @@ func startVersity(bin string) error {
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 		err = waitListening(addr, exited, 20*time.Second)
+		lastErr = err
 		if err == nil {
 			vgw.cmd, vgw.exited, vgw.endpoint = cmd, exited, addr
 			return nil
 		}
-		cmd.Process.Kill()
-		<-exited
-		if !errors.Is(err, errExited) {
+		if !errors.Is(err, errExited) { // alive but deaf: give up
+			cmd.Process.Kill()
+			<-exited
 			break
 		}
 	}
 	log, _ := os.ReadFile(logName)
-	return fmt.Errorf("%s did not start; its output:\n%s", bin, log)
+	return fmt.Errorf("%s did not start: %v; its output:\n%s", bin, lastErr, log)
 }
 
 var errExited = errors.New("server exited")
 
-// waitListening waits until addr accepts connections.
+// waitListening waits until addr accepts connections. If the server exits
+// first it returns an error wrapping errExited, having received from exited.
 func waitListening(addr string, exited <-chan error, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
