@@ -180,6 +180,20 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 			}
 		}
 		c.UnitID, c.Unit = u.ID, u.Symbol
+		// New parties are written before the number is taken: the counter
+		// row stays locked until commit, so keep the work after it short.
+		type resolved struct {
+			id         uuid.UUID
+			name, role string
+		}
+		parties := make([]resolved, len(in.Parties))
+		for i, p := range in.Parties {
+			id, name, err := s.resolveParty(ctx, tx, a, p)
+			if err != nil {
+				return engine.E(op, engine.Field(fmt.Sprintf("parties[%d]", i)), err)
+			}
+			parties[i] = resolved{id, name, p.Role}
+		}
 		if err := tx.QueryRow(ctx, q["NextCaseNumber"], a.OfficeID, u.ID, c.JRWA, c.Year).Scan(&c.N); err != nil {
 			return err
 		}
@@ -193,9 +207,9 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 		}); err != nil {
 			return err
 		}
-		for i, p := range in.Parties {
-			if err := s.addParty(ctx, tx, a, c, p); err != nil {
-				return engine.E(op, engine.Field(fmt.Sprintf("parties[%d]", i)), err)
+		for _, p := range parties {
+			if err := s.linkParty(ctx, tx, a, c, p.id, p.name, p.role); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -227,25 +241,31 @@ func validateParty(p *Party) error {
 	return nil
 }
 
-// addParty links a party (existing, or new) to the case, with a metryka entry.
-func (s *Service) addParty(ctx context.Context, tx pgx.Tx, a *Actor, c *Case, p NewCaseParty) error {
-	role := trim(p.Role)
-	if role == "" {
+// resolveParty writes a new party (ID unset) or checks an existing one is
+// there (ID set), and returns its ID and name.
+func (s *Service) resolveParty(ctx context.Context, tx pgx.Tx, a *Actor, p NewCaseParty) (uuid.UUID, string, error) {
+	if p.ID == uuid.Nil {
+		id := newID()
+		_, err := tx.Exec(ctx, q["InsertParty"], id, a.OfficeID, p.Kind, p.Name, p.PESEL, p.NIP, p.REGON,
+			trim(p.Address), trim(p.Email), trim(p.EPUAPAddress), trim(p.ADE), s.now())
+		return id, p.Name, err
+	}
+	var name string
+	if err := tx.QueryRow(ctx, q["PartyExists"], p.ID).Scan(&name); err != nil {
+		return uuid.Nil, "", postgres.NotFound("registry.resolveParty", err, "no party %s", p.ID)
+	}
+	return p.ID, name, nil
+}
+
+// linkParty makes a party a party to the case, with a metryka entry.
+func (s *Service) linkParty(ctx context.Context, tx pgx.Tx, a *Actor, c *Case, id uuid.UUID, name, role string) error {
+	if role = trim(role); role == "" {
 		role = "strona"
 	}
-	if p.ID == uuid.Nil {
-		p.ID = newID()
-		if _, err := tx.Exec(ctx, q["InsertParty"], p.ID, a.OfficeID, p.Kind, p.Name, p.PESEL, p.NIP, p.REGON,
-			trim(p.Address), trim(p.Email), trim(p.EPUAPAddress), trim(p.ADE), s.now()); err != nil {
-			return err
-		}
-	} else if err := tx.QueryRow(ctx, q["PartyExists"], p.ID).Scan(&p.Name); err != nil {
-		return postgres.NotFound("registry.addParty", err, "no party %s", p.ID)
-	}
-	if _, err := tx.Exec(ctx, q["AddCaseParty"], a.OfficeID, c.ID, p.ID, role); err != nil {
+	if _, err := tx.Exec(ctx, q["AddCaseParty"], a.OfficeID, c.ID, id, role); err != nil {
 		return err
 	}
-	return s.appendMetryka(ctx, tx, a, c, ActionPartyAdded, nil, map[string]string{"party": p.ID.String(), "name": p.Name, "role": role})
+	return s.appendMetryka(ctx, tx, a, c, ActionPartyAdded, nil, map[string]string{"party": id.String(), "name": name, "role": role})
 }
 
 // Case returns a case with its parties.
