@@ -23,10 +23,10 @@ func cmdVerify(ctx context.Context) error {
 		return err
 	}
 	if rep.Broken != nil {
-		fmt.Printf("metryka BROKEN after checking %d entries in %d cases\nfirst broken link: %s\n", rep.Entries, rep.Cases, rep.Broken)
+		fmt.Fprintf(stdout, "metryka BROKEN after checking %d entries in %d cases\nfirst broken link: %s\n", rep.Entries, rep.Cases, rep.Broken)
 		return exitError(1)
 	}
-	fmt.Printf("metryka OK: %d entries in %d cases, every chain verified\n", rep.Entries, rep.Cases)
+	fmt.Fprintf(stdout, "metryka OK: %d entries in %d cases, every chain verified\n", rep.Entries, rep.Cases)
 	return nil
 }
 
@@ -51,7 +51,7 @@ func cmdTokenCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "token for %s, valid until %s (shown once):\n", *login, t.ExpiresAt.Format(time.RFC3339))
-	fmt.Println(t.Secret)
+	fmt.Fprintln(stdout, t.Secret)
 	return nil
 }
 
@@ -98,7 +98,7 @@ func cmdJRWAImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("imported %s: %d classes, valid from %s\n", v.Name, v.Classes, v.ValidFrom)
+	fmt.Fprintf(stdout, "imported %s: %d classes, valid from %s\n", v.Name, v.Classes, v.ValidFrom)
 	return nil
 }
 
@@ -120,7 +120,7 @@ func cmdUserPassword(ctx context.Context, login string) error {
 	if err := a.reg.SetPassword(ctx, login, pw); err != nil {
 		return err
 	}
-	fmt.Printf("new password for %s: %s\n", login, pw)
+	fmt.Fprintf(stdout, "new password for %s: %s\n", login, pw)
 	return nil
 }
 

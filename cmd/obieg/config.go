@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/caarlos0/env/v11"
@@ -31,7 +33,7 @@ func loadConfig() (*config, error) {
 	}
 	var c config
 	if err := env.ParseWithOptions(&c, env.Options{Prefix: "OBIEG_"}); err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
+		return nil, configError(err)
 	}
 	if c.DatabaseURL == "" {
 		return nil, fmt.Errorf("configuration: OBIEG_DATABASE_URL is not set (and no %s): run `make run`, or set it to postgres://user@host/db", localEnv)
@@ -78,4 +80,26 @@ func newLogger(c *config) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// configError names the environment variable at fault rather than the Go field.
+func configError(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	var msgs []string
+	t := reflect.TypeOf(config{})
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if f, ok := t.FieldByName(pe.Name); ok {
+				name := "OBIEG_" + f.Tag.Get("env")
+				msgs = append(msgs, fmt.Sprintf("%s=%q is not a valid %s", name, os.Getenv(name), pe.Type))
+				continue
+			}
+		}
+		msgs = append(msgs, e.Error())
+	}
+	return fmt.Errorf("configuration: %s", strings.Join(msgs, "; "))
 }

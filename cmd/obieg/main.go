@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,6 +24,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// stdout is where commands print their results (a variable so tests can read it).
+var stdout io.Writer = os.Stdout
 
 // exitError carries an exit status other than 1.
 type exitError int
@@ -51,7 +55,7 @@ func run(ctx context.Context, args []string) error {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "help", "-h", "--help":
-		fmt.Println(usage)
+		fmt.Fprintln(stdout, usage)
 		return nil
 	case "serve":
 		return cmdServe(ctx, rest)

@@ -38,7 +38,7 @@ func cmdSeed(ctx context.Context) error {
 		return err
 	}
 	if _, err := a.reg.OfficeByShortName(ctx, demoOffice); err == nil {
-		fmt.Println("demo office exists: nothing to seed (new password: ./bin/obieg user password LOGIN)")
+		fmt.Fprintln(stdout, "demo office exists: nothing to seed (new password: ./bin/obieg user password LOGIN)")
 		return nil
 	} else if !engine.Is(engine.KindNotFound, err) {
 		return err
@@ -116,10 +116,10 @@ func cmdSeed(ctx context.Context) error {
 	if _, err := reg.ImportJRWA(ctx, admin, "JRWA gminy (wyciąg)", calendar.NewDate(2012, 1, 1), nil, bytes.NewReader(jrwaGmina)); err != nil {
 		return err
 	}
-	fmt.Println("Demo office \"Urząd Gminy Przykładowo\" created. Users and passwords (shown once):")
+	fmt.Fprintln(stdout, "Demo office \"Urząd Gminy Przykładowo\" created. Users and passwords (shown once):")
 	for _, p := range passwords {
-		fmt.Printf("  %-12s %s\n", p[0], p[1])
+		fmt.Fprintf(stdout, "  %-12s %s\n", p[0], p[1])
 	}
-	fmt.Println("API token: ./bin/obieg token create --user admin")
+	fmt.Fprintln(stdout, "API token: ./bin/obieg token create --user admin")
 	return nil
 }
