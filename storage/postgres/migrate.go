@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	_ "embed"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -12,10 +13,16 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/migrations"
 )
+
+// riverVersion is the River release whose schema the migrations expect
+// (go.mod pins the same); part of the test template's identity.
+const riverVersion = "river v0.51.1"
 
 // migrationLockKey is the advisory lock key held while migrating, so that
 // replicas starting together apply each migration once.
@@ -64,6 +71,7 @@ func MigrationsHash() string {
 		panic(err)
 	}
 	h := sha256.New()
+	h.Write([]byte(riverVersion))
 	for _, m := range ms {
 		fmt.Fprintf(h, "%d\x00%s\x00", m.version, m.sql)
 	}
@@ -87,6 +95,10 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		return nil, Err(op, err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck
+	// River's job tables first: our migrations and the grants refer to them.
+	if err := migrateRiver(ctx, db); err != nil {
+		return nil, engine.E(op, "River migrations failed", err)
+	}
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return nil, Err(op, err)
@@ -121,5 +133,24 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		db.logger.InfoContext(ctx, "migration applied", slog.String("name", m.name))
 		done = append(done, m.version)
 	}
+	if _, err := conn.Exec(ctx, riverGrants); err != nil {
+		return done, Err(op, err)
+	}
 	return done, nil
+}
+
+// riverGrants lets tenant transactions (role obieg_app) insert and complete
+// River jobs in the same transaction as the state change they belong to.
+// Run after every migration, as River's own migrations may add tables.
+//
+//go:embed river_grants.sql
+var riverGrants string
+
+func migrateRiver(ctx context.Context, db *DB) error {
+	m, err := rivermigrate.New(riverpgxv5.New(db.Pool), &rivermigrate.Config{Logger: db.logger})
+	if err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
 }
