@@ -316,8 +316,13 @@ func (r *run) callActivity(t *token, el *bpmn.Element) error {
 	if err != nil {
 		return engine.E(op, fmt.Sprintf("call activity %q", el.ID), err)
 	}
+	start := cr.proc.NoneStart()
+	if start == nil {
+		return engine.Errorf(op, engine.KindConflict, "called process %q has no none start event (call activity %q)", key, el.ID)
+	}
 	cr.parent = r
 	cr.in.ParentID, cr.in.ParentToken = &r.in.ID, t.ID
+	cr.begin(start)
 	t.Wait, t.Child = waitCall, &cr.in.ID
 	r.history("call.started", el.ID, t.ID, map[string]any{"child": cr.in.ID})
 	if err := cr.finish(); err != nil {
