@@ -312,3 +312,67 @@ func TestEventBasedGateway(t *testing.T) {
 		t.Errorf("ended at %q", last.Element)
 	}
 }
+
+const externalTask = `
+    <bpmn:startEvent id="start"/>
+    <bpmn:serviceTask id="sign" camunda:type="external" camunda:topic="pades-sign" obieg:retries="2"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="sign" targetRef="end"/>`
+
+func TestExternalTasks(t *testing.T) {
+	b := setup(t)
+	b.deploy(t, def("signing", externalTask))
+	in := b.start(t, "signing", map[string]any{"doc": "decyzja.pdf"})
+	got, err := b.e.FetchAndLock(b.ctx, b.admin, "w1", []string{"pades-sign"}, 10, time.Minute)
+	if err != nil || len(got) != 1 || got[0].Variables["doc"] != "decyzja.pdf" || got[0].InstanceID != in.ID {
+		t.Fatalf("fetch: %v %+v", err, got)
+	}
+	// Locked: a second worker gets nothing, and may not complete it.
+	if again, _ := b.e.FetchAndLock(b.ctx, b.admin, "w2", []string{"pades-sign"}, 10, time.Minute); len(again) != 0 {
+		t.Errorf("locked task fetched twice")
+	}
+	if err := b.e.CompleteExternal(b.ctx, b.admin, got[0].ID, "w2", nil); !engine.Is(engine.KindConflict, err) {
+		t.Errorf("completion by another worker: %v", err)
+	}
+	if err := b.e.ExtendLock(b.ctx, b.admin, got[0].ID, "w1", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	// A failure with retries left offers it again after the timeout.
+	if err := b.e.FailExternal(b.ctx, b.admin, got[0].ID, "w1", "HSM busy", 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = b.e.FetchAndLock(b.ctx, b.admin, "w2", []string{"pades-sign"}, 10, time.Minute)
+	if len(got) != 1 {
+		t.Fatalf("not offered again after failure")
+	}
+	if err := b.e.CompleteExternal(b.ctx, b.admin, got[0].ID, "w2", map[string]any{"signed": true}); err != nil {
+		t.Fatal(err)
+	}
+	if v := b.view(t, in.ID); v.State != StateCompleted || v.Variables["signed"] != true {
+		t.Fatalf("after completion: %+v", v.State)
+	}
+	// Failure with no retries left: an incident; retrying it offers the task again.
+	in = b.start(t, "signing", nil)
+	got, _ = b.e.FetchAndLock(b.ctx, b.admin, "w1", []string{"pades-sign"}, 10, time.Minute)
+	if err := b.e.FailExternal(b.ctx, b.admin, got[0].ID, "w1", "certificate expired", 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	incs, _ := b.e.Incidents(b.ctx, b.admin, &in.ID, false)
+	if len(incs) != 1 || !strings.Contains(incs[0].Message, "certificate expired") {
+		t.Fatalf("incident: %+v", incs)
+	}
+	if again, _ := b.e.FetchAndLock(b.ctx, b.admin, "w1", []string{"pades-sign"}, 10, time.Minute); len(again) != 0 {
+		t.Errorf("task with an incident fetched")
+	}
+	if err := b.e.RetryIncident(b.ctx, b.admin, incs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = b.e.FetchAndLock(b.ctx, b.admin, "w1", []string{"pades-sign"}, 10, time.Minute)
+	if len(got) != 1 {
+		t.Fatalf("not offered after the incident was retried")
+	}
+	if _, err := b.e.FetchAndLock(b.ctx, b.admin, "", []string{"x"}, 1, time.Minute); engine.FieldOf(err) != "workerId" {
+		t.Errorf("no worker id: %v", err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"obieg.dev/obieg/engine"
 )
 
@@ -254,3 +256,28 @@ func TestStartErrors(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+func TestMigrateWaitingInstances(t *testing.T) {
+	b := setup(t)
+	d1 := b.deploy(t, def("declaration", userTaskXOR))
+	in := b.start(t, "declaration", nil)
+	v2 := strings.ReplaceAll(userTaskXOR, `"review"`, `"verify"`)
+	d2 := b.deploy(t, def("declaration", v2))
+	if _, err := b.e.MigrateInstances(b.ctx, b.admin, []uuid.UUID{in.ID}, d2.ID, nil); !engine.Is(engine.KindInvalid, err) || !strings.Contains(err.Error(), "review") {
+		t.Fatalf("unmapped element: %v", err)
+	}
+	if _, err := b.e.MigrateInstances(b.ctx, b.admin, []uuid.UUID{in.ID}, d2.ID, map[string]string{"review": "big"}); !engine.Is(engine.KindInvalid, err) {
+		t.Fatalf("type change: %v", err)
+	}
+	n, err := b.e.MigrateInstances(b.ctx, b.admin, []uuid.UUID{in.ID}, d2.ID, map[string]string{"review": "verify"})
+	if err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+	v := b.view(t, in.ID)
+	if v.Version != 2 || v.Active[0] != "verify" || v.Tasks[0].ElementID != "verify" || v.DefinitionID == d1.ID {
+		t.Fatalf("migrated: %+v %+v", v.Active, v.Tasks)
+	}
+	if out, err := b.e.CompleteTask(b.ctx, b.admin, v.Tasks[0].ID, map[string]any{"amount": 1}); err != nil || out.State != StateCompleted {
+		t.Fatalf("runs on after migration: %v %+v", err, out)
+	}
+}

@@ -153,3 +153,27 @@ WHERE ($1::text IS NULL OR d.key = $1)
   AND ($5::timestamptz IS NULL OR (i.started_at, i.id) < ($5, $6::uuid))
 ORDER BY i.started_at DESC, i.id DESC
 LIMIT $7;
+
+-- name: FetchExternal
+-- Lock up to $3 unlocked (or expired-lock) tasks of the topics for worker $2
+-- until $4; SKIP LOCKED lets many workers fetch at once without waiting.
+UPDATE flow_external_tasks x SET worker_id = $2, lock_expires_at = $4
+WHERE x.id IN (
+	SELECT id FROM flow_external_tasks
+	WHERE topic = ANY($1::text[]) AND retries > 0 AND (lock_expires_at IS NULL OR lock_expires_at < $5)
+	ORDER BY created_at
+	LIMIT $3
+	FOR UPDATE SKIP LOCKED)
+RETURNING x.id, x.instance_id, x.token, x.element_id, x.topic, x.retries;
+
+-- name: GetExternal
+SELECT id, instance_id, token, element_id, topic, worker_id, lock_expires_at, retries FROM flow_external_tasks WHERE id = $1;
+
+-- name: FailExternal
+UPDATE flow_external_tasks SET retries = $2, error_message = $3, worker_id = '', lock_expires_at = $4 WHERE id = $1;
+
+-- name: ExtendExternal
+UPDATE flow_external_tasks SET lock_expires_at = $2 WHERE id = $1;
+
+-- name: DeleteExternal
+DELETE FROM flow_external_tasks WHERE id = $1;
