@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"obieg.dev/obieg/engine"
+	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 )
@@ -23,6 +24,7 @@ import (
 // Config is what the server needs.
 type Config struct {
 	Registry      *registry.Service
+	Flow          *flow.Engine
 	Blobs         blob.Store
 	Ready         func(context.Context) error // readiness of dependencies (database)
 	Logger        *slog.Logger
@@ -34,6 +36,7 @@ type Config struct {
 // Server serves the API.
 type Server struct {
 	reg       *registry.Service
+	flow      *flow.Engine
 	blobs     blob.Store
 	ready     func(context.Context) error
 	logger    *slog.Logger
@@ -55,7 +58,7 @@ type route struct {
 
 // New builds the server and its routes.
 func New(cfg Config) *Server {
-	s := &Server{reg: cfg.Registry, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
+	s := &Server{reg: cfg.Registry, flow: cfg.Flow, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"obieg.dev/obieg/engine/calendar"
+	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
@@ -42,6 +43,11 @@ type bundle struct {
 	router   routers.Router
 }
 
+func init() {
+	// Validate XML bodies (BPMN) as opaque strings, as the document declares them.
+	openapi3filter.RegisterBodyDecoder("application/xml", openapi3filter.FileBodyDecoder)
+}
+
 func setup(t *testing.T) *bundle { return setupWith(t, "") }
 
 // setupWith uses the blob store at blobURL, or a file store in a temp dir.
@@ -61,7 +67,15 @@ func setupWith(t *testing.T, blobURL string) *bundle {
 	t.Cleanup(func() { blobs.Close() })
 	clk := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, calendar.Warsaw()) }
 	reg := registry.New(db, blobs, registry.Options{Clock: clk})
-	s := New(Config{Registry: reg, Blobs: blobs, Ready: db.Ready, Logger: slog.New(slog.DiscardHandler), MaxUploadSize: 2 << 20})
+	fe, err := flow.New(db, flow.Options{Logger: slog.New(slog.DiscardHandler), PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fe.StartWorkers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fe.StopWorkers(context.Background()) })
+	s := New(Config{Registry: reg, Flow: fe, Blobs: blobs, Ready: db.Ready, Logger: slog.New(slog.DiscardHandler), MaxUploadSize: 2 << 20})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	b := &bundle{t: t, ctx: ctx, srv: srv, db: db, reg: reg, blobRoot: root}

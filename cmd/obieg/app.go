@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
@@ -17,6 +18,7 @@ type app struct {
 	db     *postgres.DB
 	blobs  blob.Store
 	reg    *registry.Service
+	flow   *flow.Engine
 }
 
 // open wires the database, blob store and registry.
@@ -35,7 +37,13 @@ func open(ctx context.Context) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("blob store %s: %w", cfg.BlobURL, err)
 	}
-	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs,
+	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers})
+	if err != nil {
+		db.Close()
+		blobs.Close()
+		return nil, err
+	}
+	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs, flow: fe,
 		reg: registry.New(db, blobs, registry.Options{Logger: logger})}, nil
 }
 

@@ -20,6 +20,9 @@ type config struct {
 	LogLevel      slog.Level `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat     string     `env:"LOG_FORMAT" envDefault:"json"`
 	MaxUploadSize int64      `env:"MAX_UPLOAD_BYTES" envDefault:"104857600"`
+	// Workers is how many workflow jobs run at once in this process; 0
+	// runs none here (serve only the API, with `obieg worker` elsewhere).
+	Workers int `env:"WORKERS" envDefault:"20"`
 }
 
 // localEnv is written by `make run` with the URL of the project-local database.

@@ -3,6 +3,7 @@
 // (PostgreSQL, the blob store, the HTTP adapter) are wired together.
 //
 //	obieg serve             migrate, then serve the API (OBIEG_LISTEN, default :8080)
+//	obieg worker            run workflow jobs and timers only
 //	obieg migrate           apply pending database migrations
 //	obieg seed              create the demo office (once) and print its users' passwords
 //	obieg verify            recompute every metryka chain; exit 1 naming the first broken entry

@@ -36,6 +36,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 const usage = `usage: obieg COMMAND
 
   serve                     migrate the database, then serve the API and UI
+  worker                    run workflow jobs and timers only (scale them apart from the API)
   migrate                   apply pending database migrations
   seed                      create the demo office once, print its users' passwords
   verify                    recompute every metryka chain (exit 1 on the first broken entry)
@@ -45,7 +46,7 @@ const usage = `usage: obieg COMMAND
   user password LOGIN       set a new random password and print it
 
 Configuration: OBIEG_DATABASE_URL, OBIEG_BLOB_URL, OBIEG_LISTEN, OBIEG_LOG_LEVEL,
-OBIEG_LOG_FORMAT, OBIEG_MAX_UPLOAD_BYTES (see README).`
+OBIEG_LOG_FORMAT, OBIEG_MAX_UPLOAD_BYTES, OBIEG_WORKERS (see README).`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdServe(ctx, rest)
 	case "migrate":
 		return cmdMigrate(ctx)
+	case "worker":
+		return cmdWorker(ctx)
 	case "seed":
 		return cmdSeed(ctx)
 	case "verify":

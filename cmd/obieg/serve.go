@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,9 +35,15 @@ func cmdServe(ctx context.Context, _ []string) error {
 	if _, err := a.db.Migrate(ctx); err != nil {
 		return err
 	}
+	if a.cfg.Workers > 0 {
+		if err := a.flow.StartWorkers(ctx); err != nil {
+			return err
+		}
+		defer stopWorkers(a)
+	}
 	srv := &http.Server{
 		Addr: a.cfg.Listen,
-		Handler: web.New(web.Config{Registry: a.reg, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
+		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
 			MaxUploadSize: a.cfg.MaxUploadSize}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -64,5 +71,37 @@ func cmdServe(ctx context.Context, _ []string) error {
 		return err
 	}
 	a.logger.Info("stopped")
+	return nil
+}
+
+// stopWorkers lets running jobs finish (up to 20 s); unfinished ones are
+// picked up again after a restart.
+func stopWorkers(a *app) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := a.flow.StopWorkers(ctx); err != nil {
+		a.logger.Warn("workers did not stop cleanly", slog.String("error", err.Error()))
+	}
+}
+
+// cmdWorker runs workflow jobs and timers without serving the API.
+func cmdWorker(ctx context.Context) error {
+	a, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if _, err := a.db.Migrate(ctx); err != nil {
+		return err
+	}
+	if a.cfg.Workers <= 0 {
+		return fmt.Errorf("OBIEG_WORKERS must be at least 1 for `obieg worker`")
+	}
+	if err := a.flow.StartWorkers(ctx); err != nil {
+		return err
+	}
+	a.logger.Info("working jobs", slog.Int("workers", a.cfg.Workers))
+	<-ctx.Done()
+	stopWorkers(a)
 	return nil
 }

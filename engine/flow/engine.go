@@ -172,4 +172,6 @@ type Who struct {
 	Positions []uuid.UUID
 	Admin     bool // may deploy, see every instance and task, retry incidents, migrate
 	Head      bool // may reassign tasks in its units
+	// Integrator: a system account that serves external tasks.
+	Integrator bool
 }

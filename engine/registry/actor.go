@@ -17,12 +17,15 @@ const (
 	RoleHead      Role = "head"      // unit head: works and assigns in the units they head and below
 	RoleOfficer   Role = "officer"   // case officer: works in the units of the positions they hold
 	RoleArchivist Role = "archivist" // reads everything, changes nothing in cases
+	// RoleIntegrator is for systems, not people: starts processes,
+	// delivers messages, serves external tasks. Sees no cases by itself.
+	RoleIntegrator Role = "integrator"
 )
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r Role) bool {
 	switch r {
-	case RoleAdmin, RoleRegistry, RoleHead, RoleOfficer, RoleArchivist:
+	case RoleAdmin, RoleRegistry, RoleHead, RoleOfficer, RoleArchivist, RoleIntegrator:
 		return true
 	}
 	return false
