@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -54,6 +55,12 @@ type Options struct {
 	// PollInterval is how often workers look for jobs when no notification
 	// arrives (default 1 s; jobs inserted through this engine notify at once).
 	PollInterval time.Duration
+	// JobTimeout bounds one run of a handler (default 5 min).
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before it is taken
+	// for dead (its worker crashed) and run again (default 10 min; must
+	// exceed JobTimeout). Rescue checks run every 30 s.
+	RescueAfter time.Duration
 }
 
 // New builds an engine on db.
@@ -80,18 +87,24 @@ func New(db *postgres.DB, opts Options) (*Engine, error) {
 	if poll <= 0 {
 		poll = time.Second
 	}
+	jobTimeout := cmp.Or(opts.JobTimeout, 5*time.Minute)
+	rescue := cmp.Or(opts.RescueAfter, 10*time.Minute)
+	if rescue <= jobTimeout {
+		return nil, engine.E("flow.New", engine.KindInvalid, "RescueAfter must exceed JobTimeout")
+	}
 	ws := river.NewWorkers()
 	river.AddWorker(ws, &stepWorker{e: e})
 	river.AddWorker(ws, &timerWorker{e: e})
 	river.AddWorker(ws, &resumeWorker{e: e})
 	client, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-		Logger:            e.logger,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}},
-		Workers:           ws,
-		RetryPolicy:       &retryPolicy{first: delay},
-		FetchPollInterval: poll,
-		FetchCooldown:     10 * time.Millisecond,
-		JobTimeout:        5 * time.Minute,
+		Logger:               e.logger,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}},
+		Workers:              ws,
+		RetryPolicy:          &retryPolicy{first: delay},
+		FetchPollInterval:    poll,
+		FetchCooldown:        10 * time.Millisecond,
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: rescue,
 	})
 	if err != nil {
 		return nil, engine.E("flow.New", err)

@@ -47,10 +47,16 @@ func (c *calls) add(key string) int {
 
 func (c *calls) total() int { c.mu.Lock(); defer c.mu.Unlock(); return c.n }
 
-func setup(t *testing.T) *bundle {
+func setup(t *testing.T) *bundle { return setupWith(t, pgtest.New(t), true) }
+
+// setupOn builds the bundle on db without running workers in this process.
+func setupOn(t *testing.T, db *postgres.DB) *bundle { return setupWith(t, db, false) }
+
+func pgtestURL(t *testing.T) string { return pgtest.URL(t) }
+
+func setupWith(t *testing.T, db *postgres.DB, workers bool) *bundle {
 	t.Helper()
 	ctx := context.Background()
-	db := pgtest.New(t)
 	blobs, err := blob.Open(ctx, "file://"+t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +88,9 @@ func setup(t *testing.T) *bundle {
 	}
 	b := &bundle{ctx: ctx, db: db, e: e, admin: Who{UserID: u.ID, OfficeID: o.ID, Admin: true},
 		officer: who("officer", fn), other: who("other", or), calls: &calls{keys: map[string]int{}}}
+	if !workers {
+		return b
+	}
 	if err := e.StartWorkers(ctx); err != nil {
 		t.Fatal(err)
 	}
