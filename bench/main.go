@@ -32,12 +32,28 @@ func main() {
 	c := flag.Int("c", 8, "concurrent clients")
 	rate := flag.Int("rate", 100, "requests per second for the latency measurement")
 	dur := flag.Duration("duration", 10*time.Second, "length of the latency measurement")
+	suite := flag.String("suite", "all", "registry, flow or all")
+	flowN := flag.Int("flow-n", 5000, "instances for the workflow benchmark")
 	flag.Parse()
 	if *admin == "" {
 		fmt.Fprintln(os.Stderr, "bench: -db (or OBIEG_BENCH_DATABASE_URL) is required; run `make bench`")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *admin, *n, *c, *rate, *dur); err != nil {
+	ctx := context.Background()
+	var err error
+	switch *suite {
+	case "registry":
+		err = run(ctx, *admin, *n, *c, *rate, *dur)
+	case "flow":
+		err = runFlowSuite(ctx, *admin, *flowN, *c)
+	case "all":
+		if err = run(ctx, *admin, *n, *c, *rate, *dur); err == nil {
+			err = runFlowSuite(ctx, *admin, *flowN, *c)
+		}
+	default:
+		err = fmt.Errorf("-suite must be registry, flow or all")
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -96,12 +112,7 @@ func run(ctx context.Context, admin string, n, c, rate int, dur time.Duration) e
 		return err
 	}
 
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "measurement\tops\tops/s\tp50\tp99\terrors\t")
-	for _, r := range []result{raw, blobs, reg, rawLat, apiLat} {
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%v\t%v\t%d\t\n", r.name, r.ops, r.rate(), r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.errors)
-	}
-	tw.Flush()
+	printTable([]result{raw, blobs, reg, rawLat, apiLat}, "ops/s")
 	fmt.Println()
 	fmt.Printf("registrations/s ÷ raw single-row INSERT/s:  %.3f\n", reg.rate()/raw.rate())
 	fmt.Printf("registrations/s ÷ raw 200 KB blob writes/s: %.3f\n", reg.rate()/blobs.rate())
@@ -353,4 +364,13 @@ func (e *env) call(ctx context.Context, client *http.Client, method, path, ct st
 		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
 	}
 	return nil
+}
+
+func printTable(rs []result, unit string) {
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "measurement\tops\t%s\tp50\tp99\terrors\t\n", unit)
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%v\t%v\t%d\t\n", r.name, r.ops, r.rate(), r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.errors)
+	}
+	tw.Flush()
 }

@@ -134,16 +134,15 @@ CREATE TABLE flow_incidents (
 CREATE INDEX flow_incidents_open ON flow_incidents (office_id, created_at) WHERE resolved_at IS NULL;
 CREATE INDEX flow_incidents_instance ON flow_incidents (instance_id);
 
--- History: append-only events of each instance.
+-- History: append-only. One row per transition holds its events in order
+-- (a JSON array of {event, element, token, details}): a transition that runs
+-- a whole inline process writes one row, not one per step.
 CREATE TABLE flow_history (
 	id          uuid PRIMARY KEY,
 	office_id   uuid NOT NULL REFERENCES offices,
 	instance_id uuid NOT NULL REFERENCES flow_instances DEFERRABLE INITIALLY DEFERRED,
 	at          timestamptz NOT NULL,
-	event       text NOT NULL,
-	element_id  text NOT NULL DEFAULT '',
-	token       text NOT NULL DEFAULT '',
-	details     jsonb NOT NULL DEFAULT '{}'
+	events      jsonb NOT NULL
 );
 CREATE INDEX flow_history_instance ON flow_history (instance_id, at, id);
 CREATE TRIGGER flow_history_append_only BEFORE UPDATE OR DELETE ON flow_history

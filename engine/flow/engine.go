@@ -55,6 +55,9 @@ type Options struct {
 	// PollInterval is how often workers look for jobs when no notification
 	// arrives (default 1 s; jobs inserted through this engine notify at once).
 	PollInterval time.Duration
+	// FetchCooldown is the least time between two fetches of jobs by one
+	// worker pool (default 10 ms); it bounds async throughput.
+	FetchCooldown time.Duration
 	// JobTimeout bounds one run of a handler (default 5 min).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is taken
@@ -138,7 +141,7 @@ func (e *Engine) Stopped() <-chan struct{} { return e.river.Stopped() }
 func (e *Engine) now() time.Time { return e.clock().UTC().Truncate(time.Microsecond) }
 
 // model returns the parsed process of a definition, from cache.
-func (e *Engine) model(ctx context.Context, tx pgx.Tx, defID uuid.UUID) (*bpmn.Process, *Definition, error) {
+func (e *Engine) model(ctx context.Context, tx querier, defID uuid.UUID) (*bpmn.Process, *Definition, error) {
 	if v, ok := e.models.Load(defID); ok {
 		m := v.(*cachedModel)
 		return m.proc, m.def, nil
@@ -158,6 +161,11 @@ func (e *Engine) model(ctx context.Context, tx pgx.Tx, defID uuid.UUID) (*bpmn.P
 	}
 	e.models.Store(defID, &cachedModel{proc: p, def: &d})
 	return p, &d, nil
+}
+
+// querier is a transaction or the pool.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 type cachedModel struct {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/storage/postgres"
@@ -57,25 +57,9 @@ type stepWorker struct {
 
 func (w *stepWorker) Work(ctx context.Context, job *river.Job[stepArgs]) error {
 	e, a := w.e, job.Args
-	// Read what the handler needs without holding the lock while it works.
-	var call *engine.Call
-	var handlerName string
-	err := e.db.Tenant(ctx, a.Office, func(tx pgx.Tx) error {
-		r, err := e.load(ctx, tx, a.Office, a.Instance, false)
-		if err != nil {
-			return err
-		}
-		t := r.in.token(a.Token)
-		if t == nil || t.Wait != waitJob || t.Element != a.Element {
-			return nil // the step was cancelled (boundary event, termination): nothing to do
-		}
-		el, err := r.element(a.Element)
-		if err != nil {
-			return err
-		}
-		handlerName, call = el.Handler, r.handlerCall(t, el)
-		return nil
-	})
+	// Read what the handler needs (one primary-key read, no lock held
+	// while the handler works).
+	call, handlerName, err := e.peekStep(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -109,28 +93,71 @@ func (w *stepWorker) Work(ctx context.Context, job *river.Job[stepArgs]) error {
 	return herr
 }
 
-// complete applies fn to the locked instance and completes the job in the
-// same transaction.
+// complete applies fn to the locked instance if its token still waits for
+// this step. The job itself is completed by River once Work returns: should
+// the process die in between, the job runs again, finds the token moved on
+// and does nothing — so a step's effect on the instance happens once.
 func (w *stepWorker) complete(ctx context.Context, job *river.Job[stepArgs], fn func(r *run, t *token) error) error {
 	a := job.Args
+	if fn == nil {
+		return nil
+	}
 	return w.e.db.Tenant(ctx, a.Office, func(tx pgx.Tx) error {
-		if fn != nil {
-			r, err := w.e.load(ctx, tx, a.Office, a.Instance, true)
-			if err != nil {
-				return err
-			}
-			if t := r.in.token(a.Token); t != nil && t.Wait == waitJob && t.Element == a.Element && r.in.State == StateActive {
-				if err := fn(r, t); err != nil {
-					return err
-				}
-				if err := r.finish(); err != nil {
-					return err
-				}
-			}
+		r, err := w.e.load(ctx, tx, a.Office, a.Instance, true)
+		if err != nil {
+			return err
 		}
-		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
+		t := r.in.token(a.Token)
+		if t == nil || t.Wait != waitJob || t.Element != a.Element || r.in.State != StateActive {
+			return nil
+		}
+		if err := fn(r, t); err != nil {
+			return err
+		}
+		return r.finish()
 	})
+}
+
+// peekStep prepares the handler call of a step, or returns a nil call when
+// the step no longer waits (cancelled by a boundary event or termination,
+// or already done by an earlier run of this job).
+func (e *Engine) peekStep(ctx context.Context, a stepArgs) (*engine.Call, string, error) {
+	in := &instance{ID: a.Instance}
+	var office uuid.UUID
+	var vars, toks []byte
+	err := e.db.Pool.QueryRow(ctx, q["PeekInstance"], a.Instance).Scan(&office, &in.DefinitionID, &in.BusinessKey, &in.State, &vars, &toks)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", postgres.Err("flow.step", err)
+	}
+	if office != a.Office {
+		return nil, "", engine.Errorf("flow.step", engine.KindForbidden, "job for office %s names an instance of another office", a.Office)
+	}
+	if err := json.Unmarshal(vars, &in.Vars); err != nil {
+		return nil, "", err
+	}
+	if err := json.Unmarshal(toks, &in.T); err != nil {
+		return nil, "", err
+	}
+	t := in.token(a.Token)
+	if in.State != StateActive || t == nil || t.Wait != waitJob || t.Element != a.Element {
+		return nil, "", nil
+	}
+	proc, def, err := e.model(ctx, e.db.Pool, in.DefinitionID)
+	if err != nil {
+		return nil, "", err
+	}
+	if in.Vars == nil {
+		in.Vars = map[string]any{}
+	}
+	r := &run{e: e, ctx: ctx, office: office, in: in, proc: proc, def: def}
+	el, err := r.element(a.Element)
+	if err != nil {
+		return nil, "", err
+	}
+	return r.handlerCall(t, el), el.Handler, nil
 }
 
 func safeCall(ctx context.Context, h engine.Handler, call *engine.Call) (err error) {
@@ -163,21 +190,15 @@ func (w *timerWorker) Work(ctx context.Context, job *river.Job[timerArgs]) error
 		var inst, def *uuid.UUID
 		err := tx.QueryRow(ctx, "SELECT instance_id, definition_id FROM flow_timers WHERE id = $1", a.Timer).Scan(&inst, &def)
 		if errors.Is(err, pgx.ErrNoRows) {
-			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-			return err // withdrawn: its activity ended
+			return nil // withdrawn: its activity ended (or an earlier run fired it)
 		}
 		if err != nil {
 			return err
 		}
 		if inst == nil {
-			if err := e.fireStartTimer(ctx, tx, a); err != nil {
-				return err
-			}
-		} else if err := e.fireTimer(ctx, tx, a, *inst); err != nil {
-			return err
+			return e.fireStartTimer(ctx, tx, a)
 		}
-		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
+		return e.fireTimer(ctx, tx, a, *inst)
 	})
 }
 
@@ -272,11 +293,8 @@ func (w *resumeWorker) Work(ctx context.Context, job *river.Job[resumeArgs]) err
 			if err := r.childEnded(t, a.Child, a.State, a.ErrorCode, maps.Clone(child.in.Vars)); err != nil {
 				return err
 			}
-			if err := r.finish(); err != nil {
-				return err
-			}
+			return r.finish()
 		}
-		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
+		return nil // already resumed by an earlier run of this job
 	})
 }

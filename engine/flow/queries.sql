@@ -36,8 +36,7 @@ FROM flow_instances WHERE id = $1;
 UPDATE flow_instances SET state = $2, variables = $3, tokens = $4, ended_at = $5, definition_id = $6 WHERE id = $1;
 
 -- name: InsertHistory
-INSERT INTO flow_history (id, office_id, instance_id, at, event, element_id, token, details)
-SELECT unnest($1::uuid[]), $2, $3, $4, unnest($5::text[]), unnest($6::text[]), unnest($7::text[]), unnest($8::jsonb[]);
+INSERT INTO flow_history (id, office_id, instance_id, at, events) VALUES ($1, $2, $3, $4, $5);
 
 -- name: InsertTask
 INSERT INTO flow_tasks (id, office_id, instance_id, token, element_id, name, form, assignee_id, candidate_unit_id,
@@ -137,7 +136,10 @@ SELECT id, element_id, token, due_at, repeat_left FROM flow_timers WHERE instanc
 SELECT element_id, token, message_name, correlation_key FROM flow_subscriptions WHERE instance_id = $1 ORDER BY created_at;
 
 -- name: InstanceHistory
-SELECT at, event, element_id, token, details FROM flow_history WHERE instance_id = $1 ORDER BY at, id;
+SELECT h.at, e->>'event', coalesce(e->>'element', ''), coalesce(e->>'token', ''), coalesce(e->'details', '{}')
+FROM flow_history h, jsonb_array_elements(h.events) WITH ORDINALITY AS x(e, n)
+WHERE h.instance_id = $1
+ORDER BY h.at, h.id, x.n;
 
 -- name: InstanceExternal
 SELECT id, element_id, topic, worker_id, lock_expires_at, retries, error_message FROM flow_external_tasks WHERE instance_id = $1;
@@ -177,3 +179,9 @@ UPDATE flow_external_tasks SET lock_expires_at = $2 WHERE id = $1;
 
 -- name: DeleteExternal
 DELETE FROM flow_external_tasks WHERE id = $1;
+
+-- name: PeekInstance
+-- Read by the owning role without a transaction: workers check office_id
+-- themselves. Used only to prepare a handler call; the transition that
+-- follows locks and re-reads the row.
+SELECT office_id, definition_id, business_key, state, variables, tokens FROM flow_instances WHERE id = $1;

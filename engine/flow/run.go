@@ -129,22 +129,27 @@ func (r *run) history(event, element, tok string, details map[string]any) {
 	r.hist = append(r.hist, histEvent{event, element, tok, details})
 }
 
+// flushHistory writes the transition's events as one history row.
 func (r *run) flushHistory() error {
 	if len(r.hist) == 0 {
 		return nil
 	}
-	n := len(r.hist)
-	ids, events, els, toks, dets := make([]uuid.UUID, n), make([]string, n), make([]string, n), make([]string, n), make([][]byte, n)
+	type event struct {
+		Event   string         `json:"event"`
+		Element string         `json:"element,omitempty"`
+		Token   string         `json:"token,omitempty"`
+		Details map[string]any `json:"details,omitempty"`
+	}
+	evs := make([]event, len(r.hist))
 	for i, h := range r.hist {
-		ids[i] = uuid.Must(uuid.NewV7())
-		events[i], els[i], toks[i] = h.event, h.element, h.token
-		dets[i] = []byte("{}")
-		if h.details != nil {
-			dets[i], _ = json.Marshal(h.details)
-		}
+		evs[i] = event{h.event, h.element, h.token, h.details}
 	}
 	r.hist = r.hist[:0]
-	_, err := r.tx.Exec(r.ctx, q["InsertHistory"], ids, r.office, r.in.ID, r.now, events, els, toks, dets)
+	raw, err := json.Marshal(evs)
+	if err != nil {
+		return err
+	}
+	_, err = r.tx.Exec(r.ctx, q["InsertHistory"], uuid.Must(uuid.NewV7()), r.office, r.in.ID, r.now, raw)
 	return err
 }
 
