@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/storage/postgres"
 )
@@ -160,4 +159,3 @@ func TestCrashMidRunFinishesEveryInstanceOnce(t *testing.T) {
 		t.Errorf("%d jobs not completed", left)
 	}
 }
-

@@ -20,6 +20,8 @@ INSERT INTO flow_definitions (id, office_id, key, version, name, hash, xml, depl
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: InsertInstance
+-- The instance and the history row of its first transition, in one statement.
+WITH h AS (INSERT INTO flow_history (id, office_id, instance_id, at, events) VALUES ($13, $2, $1, $10, $14))
 INSERT INTO flow_instances (id, office_id, definition_id, business_key, state, variables, tokens,
 	parent_instance_id, parent_token, started_at, ended_at, started_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
@@ -33,6 +35,9 @@ SELECT id, definition_id, business_key, state, variables, tokens, parent_instanc
 FROM flow_instances WHERE id = $1;
 
 -- name: UpdateInstance
+-- The instance and, when the transition recorded events, its history row.
+WITH h AS (INSERT INTO flow_history (id, office_id, instance_id, at, events)
+	SELECT $7, $8, $1, $9, $10 WHERE $10::jsonb IS NOT NULL)
 UPDATE flow_instances SET state = $2, variables = $3, tokens = $4, ended_at = $5, definition_id = $6 WHERE id = $1;
 
 -- name: InsertHistory

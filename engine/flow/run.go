@@ -111,28 +111,33 @@ func (r *run) save() error {
 		return engine.E("flow.save", engine.KindInvalid, "variables are not JSON-serialisable", err)
 	}
 	toks, _ := json.Marshal(r.in.T)
-	if r.in.isNew {
-		var starter *uuid.UUID = r.actor
-		_, err = r.tx.Exec(r.ctx, q["InsertInstance"], r.in.ID, r.office, r.in.DefinitionID, r.in.BusinessKey, r.in.State,
-			vars, toks, r.in.ParentID, r.in.ParentToken, r.in.StartedAt, r.in.EndedAt, starter)
-		r.in.isNew = false
-	} else {
-		_, err = r.tx.Exec(r.ctx, q["UpdateInstance"], r.in.ID, r.in.State, vars, toks, r.in.EndedAt, r.in.DefinitionID)
-	}
+	hist, err := r.takeHistory()
 	if err != nil {
 		return err
 	}
-	return r.flushHistory()
+	if r.in.isNew {
+		if hist == nil {
+			hist = []byte("[]")
+		}
+		_, err = r.tx.Exec(r.ctx, q["InsertInstance"], r.in.ID, r.office, r.in.DefinitionID, r.in.BusinessKey, r.in.State,
+			vars, toks, r.in.ParentID, r.in.ParentToken, r.in.StartedAt, r.in.EndedAt, r.actor, uuid.Must(uuid.NewV7()), hist)
+		r.in.isNew = false
+		return err
+	}
+	_, err = r.tx.Exec(r.ctx, q["UpdateInstance"], r.in.ID, r.in.State, vars, toks, r.in.EndedAt, r.in.DefinitionID,
+		uuid.Must(uuid.NewV7()), r.office, r.now, hist)
+	return err
 }
 
 func (r *run) history(event, element, tok string, details map[string]any) {
 	r.hist = append(r.hist, histEvent{event, element, tok, details})
 }
 
-// flushHistory writes the transition's events as one history row.
-func (r *run) flushHistory() error {
+// takeHistory returns the transition's events as a JSON array for its one
+// history row (nil when there are none), and clears them.
+func (r *run) takeHistory() ([]byte, error) {
 	if len(r.hist) == 0 {
-		return nil
+		return nil, nil
 	}
 	type event struct {
 		Event   string         `json:"event"`
@@ -145,12 +150,7 @@ func (r *run) flushHistory() error {
 		evs[i] = event{h.event, h.element, h.token, h.details}
 	}
 	r.hist = r.hist[:0]
-	raw, err := json.Marshal(evs)
-	if err != nil {
-		return err
-	}
-	_, err = r.tx.Exec(r.ctx, q["InsertHistory"], uuid.Must(uuid.NewV7()), r.office, r.in.ID, r.now, raw)
-	return err
+	return json.Marshal(evs)
 }
 
 func (r *run) element(id string) (*bpmn.Element, error) {

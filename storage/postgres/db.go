@@ -63,11 +63,7 @@ func (db *DB) Tenant(ctx context.Context, officeID uuid.UUID, fn func(tx pgx.Tx)
 		return engine.E("postgres.Tenant", engine.KindForbidden, "no office in context")
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('role', $1, true), set_config('obieg.office_id', $2, true)`,
-			AppRole, officeID.String()); err != nil {
-			return Err("postgres.Tenant", err)
-		}
-		return fn(tx)
+		return fn(&tenantTx{Tx: tx, office: officeID})
 	})
 }
 
