@@ -162,6 +162,12 @@ func (r *run) fire(t *token, el *bpmn.Element, repeatLeft int) error {
 			if err := r.rearm(t, el, repeatLeft); err != nil {
 				return err
 			}
+		} else if el.Event == bpmn.EventMessage {
+			// A non-interrupting message boundary keeps listening while
+			// its activity runs.
+			if err := r.subscribe(t, el, el); err != nil {
+				return err
+			}
 		}
 		return r.leave(r.in.newToken(el.ID, t.Scope), el)
 	case t.Wait == waitEventGW:

@@ -376,3 +376,95 @@ func TestExternalTasks(t *testing.T) {
 		t.Errorf("no worker id: %v", err)
 	}
 }
+
+const reminders = `
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="decide" obieg:candidateUnit="FN"/>
+    <bpmn:boundaryEvent id="askedAbout" attachedToRef="decide" cancelActivity="false">
+      <bpmn:messageEventDefinition messageRef="msgPonaglenie"/>
+    </bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="withdrawn" attachedToRef="decide">
+      <bpmn:messageEventDefinition messageRef="msgWithdraw"/>
+    </bpmn:boundaryEvent>
+    <bpmn:serviceTask id="note" obieg:handler="count"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:endEvent id="noted"/>
+    <bpmn:endEvent id="discontinued"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="end"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="askedAbout" targetRef="note"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="note" targetRef="noted"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="withdrawn" targetRef="discontinued"/>`
+
+// A non-interrupting message boundary runs beside its activity (a
+// ponaglenie is noted, the case goes on); an interrupting one ends it (the
+// application is withdrawn).
+func TestMessageBoundaries(t *testing.T) {
+	b := setup(t)
+	b.e.Register("count", func(ctx context.Context, c *engine.Call) error { b.calls.add(c.Key); return nil })
+	xml := strings.Replace(string(def("deciding", reminders)), "</bpmn:definitions>",
+		`<bpmn:message id="msgPonaglenie" name="ponaglenie"/><bpmn:message id="msgWithdraw" name="withdraw"/></bpmn:definitions>`, 1)
+	b.deploy(t, []byte(xml))
+	in := b.start(t, "deciding", nil)
+	for range 2 {
+		if c, err := b.e.Correlate(b.ctx, b.officer, "ponaglenie", "", nil, 0); err != nil || c.Instance == nil {
+			t.Fatalf("ponaglenie: %v %+v", err, c)
+		}
+	}
+	v := b.view(t, in.ID)
+	if b.calls.total() != 2 || v.State != StateActive || len(v.Tasks) != 1 || len(v.Subscriptions) != 2 {
+		t.Fatalf("after two ponaglenia: %d calls, %s, %d tasks, %d subscriptions", b.calls.total(), v.State, len(v.Tasks), len(v.Subscriptions))
+	}
+	if _, err := b.e.Correlate(b.ctx, b.officer, "withdraw", "", nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	v = b.view(t, in.ID)
+	if v.State != StateCompleted || len(v.Tasks) != 0 {
+		t.Fatalf("after withdrawal: %s with %d open tasks", v.State, len(v.Tasks))
+	}
+	if n := b.count(t, "SELECT count(*) FROM flow_tasks WHERE state = 'cancelled'"); n != 1 {
+		t.Errorf("%d tasks cancelled, want 1", n)
+	}
+}
+
+const positionTask = `
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="assess" obieg:candidatePosition="${position}"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="assess"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="assess" targetRef="end"/>`
+
+// A task for a position reaches whoever holds it — including a substitute,
+// whose Who carries the lent position — and can be reassigned.
+func TestCandidatePositionAndReassign(t *testing.T) {
+	b := setup(t)
+	b.deploy(t, def("assessing", positionTask))
+	in := b.start(t, "assessing", map[string]any{"position": b.officer.Positions[0].String()})
+	if ts := b.tasks(t, b.other, in.ID); len(ts) != 0 {
+		t.Fatalf("other sees the position's task")
+	}
+	substitute := b.other
+	substitute.Positions = append(substitute.Positions, b.officer.Positions[0]) // zastępstwo, as the registry resolves it
+	ts := b.tasks(t, substitute, in.ID)
+	if len(ts) != 1 {
+		t.Fatalf("substitute sees %d tasks", len(ts))
+	}
+	if err := b.e.Claim(b.ctx, substitute, ts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.e.Claim(b.ctx, b.officer, ts[0].ID); !engine.Is(engine.KindConflict, err) {
+		t.Errorf("claiming a claimed task: %v", err)
+	}
+	if err := b.e.Reassign(b.ctx, b.officer, ts[0].ID, &b.officer.UserID); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("reassign by a bystander: %v", err)
+	}
+	if err := b.e.Reassign(b.ctx, substitute, ts[0].ID, &b.officer.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.e.CompleteTask(b.ctx, substitute, ts[0].ID, nil); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("former assignee completes: %v", err)
+	}
+	if out, err := b.e.CompleteTask(b.ctx, b.officer, ts[0].ID, nil); err != nil || out.State != StateCompleted {
+		t.Fatalf("assignee completes: %v", err)
+	}
+}
