@@ -49,25 +49,6 @@ type subscription struct {
 	name, corr string
 }
 
-// transition runs fn on the locked instance in a tenant transaction, then
-// runs the instance until every token waits and saves it.
-func (e *Engine) transition(ctx context.Context, office, instanceID uuid.UUID, actor *uuid.UUID, fn func(r *run) error) error {
-	return e.db.Tenant(ctx, office, func(tx pgx.Tx) error {
-		r, err := e.load(ctx, tx, office, instanceID, true)
-		if err != nil {
-			return err
-		}
-		r.actor = actor
-		if r.in.State != StateActive {
-			return engine.E("flow.transition", engine.KindConflict, fmt.Sprintf("instance %s is %s", instanceID, r.in.State))
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-		return r.finish()
-	})
-}
-
 // load reads an instance (locking it when lock) and its model.
 func (e *Engine) load(ctx context.Context, tx pgx.Tx, office, id uuid.UUID, lock bool) (*run, error) {
 	query := q["GetInstance"]
