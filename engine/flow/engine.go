@@ -36,7 +36,8 @@ type Engine struct {
 	cal      *calendar.Calendar
 	river    *river.Client[pgx.Tx]
 	handlers map[string]engine.Handler
-	models   sync.Map // definition id → *bpmn.Process
+	models   sync.Map // definition id → *cachedModel
+	latest   sync.Map // latestKey → definition id last seen as the latest version
 	mu       sync.RWMutex
 	msgTTL   time.Duration
 }
@@ -159,7 +160,7 @@ func (e *Engine) model(ctx context.Context, tx querier, defID uuid.UUID) (*bpmn.
 	if p == nil {
 		return nil, nil, engine.Errorf("flow.model", engine.KindOther, "definition %s lacks process %s", defID, d.Key)
 	}
-	e.models.Store(defID, &cachedModel{proc: p, def: &d})
+	e.models.Store(defID, &cachedModel{proc: p, def: &d, simple: simple(p)})
 	return p, &d, nil
 }
 
@@ -169,8 +170,9 @@ type querier interface {
 }
 
 type cachedModel struct {
-	proc *bpmn.Process
-	def  *Definition
+	proc   *bpmn.Process
+	def    *Definition
+	simple bool // runs to its end without the database (fast.go)
 }
 
 // retryPolicy doubles the delay from first, up to an hour.

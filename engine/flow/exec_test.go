@@ -43,6 +43,25 @@ func TestInlineProcessCompletesInOneTransition(t *testing.T) {
 	if v.State != StateCompleted || len(v.Tokens) != 0 || v.Variables["rounded"] != 126.0 {
 		t.Fatalf("stored: %+v", v)
 	}
+	// A simple process starts in one round trip once its definition is
+	// known; a newer version deployed behind that knowledge is noticed.
+	in = b.start(t, "tax", map[string]any{"area": 2.0})
+	if in.State != StateCompleted || in.Version != 1 {
+		t.Fatalf("fast start: %+v", in)
+	}
+	other, err := New(b.db, Options{Logger: b.e.logger}) // another replica
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Deploy(b.ctx, b.admin, def("tax", strings.Replace(inlineTwo, `id="end"`, `id="end" name="Koniec"`, 1))); err != nil {
+		t.Fatal(err)
+	}
+	if in = b.start(t, "tax", map[string]any{"area": 2.0}); in.Version != 2 || in.Variables["rounded"] != 3 {
+		t.Fatalf("start after another replica deployed version 2: %+v", in)
+	}
+	if v := b.view(t, in.ID); v.Version != 2 || len(v.History) < 3 {
+		t.Fatalf("stored: %+v", v)
+	}
 	// A failing inline handler fails the start and leaves nothing behind.
 	b.e.Register("round", func(ctx context.Context, c *engine.Call) error { return errors.New("printer on fire") })
 	before := b.count(t, "SELECT count(*) FROM flow_instances")

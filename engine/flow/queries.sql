@@ -190,3 +190,14 @@ DELETE FROM flow_external_tasks WHERE id = $1;
 -- themselves. Used only to prepare a handler call; the transition that
 -- follows locks and re-reads the row.
 SELECT office_id, definition_id, business_key, state, variables, tokens FROM flow_instances WHERE id = $1;
+
+-- name: InsertInstanceIfLatest
+-- The one-statement start of a simple process: the instance (already run
+-- to its end) and its history row, written only if the definition it ran
+-- is still the latest version of its key.
+WITH g AS (SELECT 1 WHERE (SELECT max(version) FROM flow_definitions WHERE key = $15) = $16),
+h AS (INSERT INTO flow_history (id, office_id, instance_id, at, events) SELECT $13, $2, $1, $10, $14 FROM g)
+INSERT INTO flow_instances (id, office_id, definition_id, business_key, state, variables, tokens,
+	parent_instance_id, parent_token, started_at, ended_at, started_by)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM g
+RETURNING id;

@@ -40,6 +40,7 @@ func (e *Engine) newInstance(ctx context.Context, tx pgx.Tx, office uuid.UUID, k
 	if err != nil {
 		return nil, err
 	}
+	e.latest.Store(latestKey{office, key}, defID)
 	if vars == nil {
 		vars = map[string]any{}
 	}
@@ -62,6 +63,9 @@ func (e *Engine) StartInstance(ctx context.Context, who Who, key, businessKey st
 	const op = "flow.StartInstance"
 	if key == "" {
 		return nil, engine.Invalid(op, "processKey", "processKey is required")
+	}
+	if in, ok, err := e.startFast(ctx, who, key, businessKey, vars); ok {
+		return in, err
 	}
 	var out *Instance
 	err := e.db.Tenant(ctx, who.OfficeID, func(tx pgx.Tx) error {

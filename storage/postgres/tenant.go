@@ -164,3 +164,32 @@ type failedBatch struct {
 func (f *failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, f.err }
 func (f *failedBatch) Query() (pgx.Rows, error)         { return nil, f.err }
 func (f *failedBatch) QueryRow() pgx.Row                { return errRow{f.err} }
+
+// TenantRow runs one statement for an office in a single round trip: the
+// tenant switch and the statement go as one batch, which PostgreSQL runs as
+// one implicit transaction (committed when the batch ends, rolled back
+// whole if any part fails).
+func (db *DB) TenantRow(ctx context.Context, officeID uuid.UUID, sql string, args ...any) pgx.Row {
+	b := &pgx.Batch{}
+	b.Queue(setTenant, AppRole, officeID.String())
+	b.Queue(sql, args...)
+	br := db.Pool.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return errRow{err}
+	}
+	return closingRow{row: br.QueryRow(), br: br}
+}
+
+type closingRow struct {
+	row pgx.Row
+	br  pgx.BatchResults
+}
+
+func (r closingRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
