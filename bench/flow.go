@@ -177,6 +177,10 @@ func runFlowSuite(ctx context.Context, admin string, n, c int) error {
 		{func() (result, error) { return peerRiverChain(ctx, admin, n, c) }, &riverChain},
 		{func() (result, error) { return peerGoWorkflows(ctx, admin, n, c) }, &gowf},
 	} {
+		// Start each measurement from a quiet server: flush what the last one wrote.
+		if err := checkpoint(ctx, admin); err != nil {
+			return err
+		}
 		res, err := r.fn()
 		if err != nil {
 			return err
@@ -204,4 +208,14 @@ func runFlowSuite(ctx context.Context, admin string, n, c int) error {
 		}
 	}
 	return nil
+}
+
+func checkpoint(ctx context.Context, admin string) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CHECKPOINT")
+	return err
 }
