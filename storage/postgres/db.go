@@ -62,9 +62,28 @@ func (db *DB) Tenant(ctx context.Context, officeID uuid.UUID, fn func(tx pgx.Tx)
 	if officeID == uuid.Nil {
 		return engine.E("postgres.Tenant", engine.KindForbidden, "no office in context")
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		return fn(&tenantTx{Tx: tx, office: officeID})
-	})
+	conn, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return Err("postgres.Tenant", err)
+	}
+	// A connection given back inside a transaction (after a failure) is
+	// closed by the pool, never reused.
+	defer conn.Release()
+	t := &tenantTx{conn: conn.Conn(), office: officeID}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = t.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
+		_ = t.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := t.Commit(ctx); err != nil {
+		return Err("postgres.Commit", err)
+	}
+	return nil
 }
 
 // System runs fn in one transaction as the owning role, which row-level

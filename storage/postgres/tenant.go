@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -11,55 +12,68 @@ import (
 // setTenant switches the transaction to the application role and the office.
 const setTenant = `SELECT set_config('role', $1, true), set_config('obieg.office_id', $2, true)`
 
-// tenantTx is a transaction that sets the tenant (setTenant) in the same
-// round trip as its first statement, by sending both as one batch. Every
-// method makes sure the tenant is set before anything else reaches the
-// server, so no statement can run as the owning role by mistake.
+// tenantTx is a transaction that starts lazily: BEGIN, the tenant switch
+// (setTenant) and its first statement go to the server as one batch, one
+// round trip. Every method makes sure the transaction is begun and the
+// tenant set before anything else reaches the server, so no statement can
+// run outside it or as the owning role.
 type tenantTx struct {
-	pgx.Tx
+	conn   *pgx.Conn
 	office uuid.UUID
-	set    bool
+	begun  bool
+	ended  bool
 }
 
-func (t *tenantTx) queue(b *pgx.Batch) {
+func (t *tenantTx) prelude(b *pgx.Batch) {
+	b.Queue("BEGIN")
 	b.Queue(setTenant, AppRole, t.office.String())
-	t.set = true
+	t.begun = true
 }
 
-// ensure sets the tenant now, on its own, if it is not set yet.
+// skipPrelude reads the results of BEGIN and the tenant switch.
+func skipPrelude(br pgx.BatchResults) error {
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensure begins the transaction and sets the tenant now, if not yet done.
 func (t *tenantTx) ensure(ctx context.Context) error {
-	if t.set {
+	if t.begun {
 		return nil
 	}
-	t.set = true
-	_, err := t.Tx.Exec(ctx, setTenant, AppRole, t.office.String())
-	return err
+	b := &pgx.Batch{}
+	t.prelude(b)
+	return t.conn.SendBatch(ctx, b).Close()
 }
 
 func (t *tenantTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if t.set {
-		return t.Tx.Exec(ctx, sql, args...)
+	if t.begun {
+		return t.conn.Exec(ctx, sql, args...)
 	}
 	b := &pgx.Batch{}
-	t.queue(b)
+	t.prelude(b)
 	b.Queue(sql, args...)
-	br := t.Tx.SendBatch(ctx, b)
+	br := t.conn.SendBatch(ctx, b)
 	defer br.Close()
-	if _, err := br.Exec(); err != nil {
+	if err := skipPrelude(br); err != nil {
 		return pgconn.CommandTag{}, err
 	}
 	return br.Exec()
 }
 
 func (t *tenantTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if t.set {
-		return t.Tx.Query(ctx, sql, args...)
+	if t.begun {
+		return t.conn.Query(ctx, sql, args...)
 	}
 	b := &pgx.Batch{}
-	t.queue(b)
+	t.prelude(b)
 	b.Queue(sql, args...)
-	br := t.Tx.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
+	br := t.conn.SendBatch(ctx, b)
+	if err := skipPrelude(br); err != nil {
 		br.Close()
 		return nil, err
 	}
@@ -80,14 +94,14 @@ func (t *tenantTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Ro
 }
 
 func (t *tenantTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	if t.set {
-		return t.Tx.SendBatch(ctx, b)
+	if t.begun {
+		return t.conn.SendBatch(ctx, b)
 	}
 	nb := &pgx.Batch{}
-	t.queue(nb)
+	t.prelude(nb)
 	nb.QueuedQueries = append(nb.QueuedQueries, b.QueuedQueries...)
-	br := t.Tx.SendBatch(ctx, nb)
-	if _, err := br.Exec(); err != nil {
+	br := t.conn.SendBatch(ctx, nb)
+	if err := skipPrelude(br); err != nil {
 		return &failedBatch{BatchResults: br, err: err}
 	}
 	return br
@@ -97,32 +111,53 @@ func (t *tenantTx) CopyFrom(ctx context.Context, table pgx.Identifier, cols []st
 	if err := t.ensure(ctx); err != nil {
 		return 0, err
 	}
-	return t.Tx.CopyFrom(ctx, table, cols, src)
+	return t.conn.CopyFrom(ctx, table, cols, src)
 }
 
 func (t *tenantTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
 	if err := t.ensure(ctx); err != nil {
 		return nil, err
 	}
-	return t.Tx.Prepare(ctx, name, sql)
+	return t.conn.Prepare(ctx, name, sql)
 }
 
+// Begin would open a nested transaction (a savepoint); Obieg does not use them.
 func (t *tenantTx) Begin(ctx context.Context) (pgx.Tx, error) {
-	if err := t.ensure(ctx); err != nil {
-		return nil, err
+	return nil, errors.New("postgres: nested transactions are not supported")
+}
+
+// Commit commits a begun transaction. PostgreSQL answers COMMIT of a
+// transaction that failed with ROLLBACK: that is reported as an error.
+func (t *tenantTx) Commit(ctx context.Context) error {
+	if !t.begun || t.ended {
+		return nil
 	}
-	return t.Tx.Begin(ctx)
+	t.ended = true
+	tag, err := t.conn.Exec(ctx, "COMMIT")
+	if err == nil && tag.String() == "ROLLBACK" {
+		return errors.New("postgres: the transaction had failed and was rolled back")
+	}
+	return err
+}
+
+func (t *tenantTx) Rollback(ctx context.Context) error {
+	if !t.begun || t.ended {
+		return nil
+	}
+	t.ended = true
+	_, err := t.conn.Exec(ctx, "ROLLBACK")
+	return err
 }
 
 func (t *tenantTx) LargeObjects() pgx.LargeObjects {
 	panic("postgres: large objects are not used by Obieg")
 }
 
-// Conn gives the raw connection; the tenant is set first. (A context is
-// not available here, so this round trip cannot be cancelled.)
+// Conn gives the raw connection, the transaction begun and the tenant set
+// first. (No context is given here, so that round trip cannot be cancelled.)
 func (t *tenantTx) Conn() *pgx.Conn {
 	_ = t.ensure(context.Background())
-	return t.Tx.Conn()
+	return t.conn
 }
 
 type batchRows struct {

@@ -84,3 +84,36 @@ func TestTenantFirstStatementIsUnderRLS(t *testing.T) {
 	}
 	_ = postgres.AppRole
 }
+
+// A transaction in which a statement failed cannot commit, even if the
+// function swallowed the error: PostgreSQL answers ROLLBACK and Tenant
+// reports it, and nothing is written.
+func TestTenantFailedStatementCannotCommit(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	o := uuid.New()
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO offices (id, name, short_name, created_at) VALUES ($1, 'A', 'aa', now())`, o); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Tenant(ctx, o, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO units (id, office_id, symbol, name, created_at) VALUES (gen_random_uuid(), $1, 'FN', 'x', now())", o); err != nil {
+			return err
+		}
+		_, _ = tx.Exec(ctx, "SELECT 1/0") // failed, error ignored
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction with a failed statement reported success")
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, "SELECT count(*) FROM units").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d units written (%v)", n, err)
+	}
+	// The pool is healthy afterwards.
+	if err := db.Tenant(ctx, o, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO units (id, office_id, symbol, name, created_at) VALUES (gen_random_uuid(), $1, 'FN', 'x', now())", o)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
