@@ -64,8 +64,8 @@ func obiegFlow(ctx context.Context, admin string, n, c int, async bool) (result,
 		if err != nil {
 			return result{}, err
 		}
-		// The same worker settings as the River peer: 2*c workers, 2 ms fetch cooldown.
-		e, err := flow.New(db, flow.Options{Logger: logger, Workers: 2 * c, FetchCooldown: riverFetchCooldown})
+		// The same worker settings as the River peer: benchWorkers workers, 2 ms fetch cooldown.
+		e, err := flow.New(db, flow.Options{Logger: logger, Workers: benchWorkers, FetchCooldown: riverFetchCooldown})
 		if err != nil {
 			return result{}, err
 		}
@@ -162,9 +162,13 @@ func benchOffice(ctx context.Context, db *postgres.DB) (flow.Who, error) {
 	return flow.Who{UserID: u.ID, OfficeID: o.ID, Admin: true}, nil
 }
 
+// benchWorkers is how many jobs Obieg async and the River peer each work
+// at once (the -workers flag).
+var benchWorkers = 64
+
 // runFlowSuite measures Obieg and the peers and prints the table and ratios.
 func runFlowSuite(ctx context.Context, admin string, n, c int) error {
-	fmt.Printf("\nworkflow: start → service task → service task → end, n=%d, clients=%d, one PostgreSQL\n\n", n, c)
+	fmt.Printf("\nworkflow: start → service task → service task → end, n=%d, clients=%d, workers=%d (Obieg async and River), one PostgreSQL\n\n", n, c, benchWorkers)
 	type run struct {
 		fn   func() (result, error)
 		into *result

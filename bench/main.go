@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -34,10 +35,17 @@ func main() {
 	dur := flag.Duration("duration", 10*time.Second, "length of the latency measurement")
 	suite := flag.String("suite", "all", "registry, flow or all")
 	flowN := flag.Int("flow-n", 5000, "instances for the workflow benchmark")
+	flag.IntVar(&benchWorkers, "workers", benchWorkers, "jobs worked at once by Obieg async and by the River peer")
 	flag.Parse()
 	if *admin == "" {
 		fmt.Fprintln(os.Stderr, "bench: -db (or OBIEG_BENCH_DATABASE_URL) is required; run `make bench`")
 		os.Exit(2)
+	}
+	if path := os.Getenv("OBIEG_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
 	}
 	ctx := context.Background()
 	var err error
@@ -54,6 +62,7 @@ func main() {
 		err = fmt.Errorf("-suite must be registry, flow or all")
 	}
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

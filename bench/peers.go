@@ -270,7 +270,7 @@ const riverFetchCooldown = 2 * time.Millisecond
 // JobCompleteTx. The run ends when all n rows reached step 2.
 //
 // River runs one client in this process with the default queue at
-// MaxWorkers = 2*c, FetchCooldown = 2 ms (see riverFetchCooldown), and
+// MaxWorkers = benchWorkers (the same as Obieg async), FetchCooldown = 2 ms (see riverFetchCooldown), and
 // everything else at its defaults (FetchPollInterval 1 s as the fallback to
 // LISTEN/NOTIFY); the pool has peerPoolSize connections.
 func peerRiverChain(ctx context.Context, admin string, n, c int) (result, error) {
@@ -300,7 +300,7 @@ func peerRiverChain(ctx context.Context, admin string, n, c int) (result, error)
 		rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 			FetchCooldown: riverFetchCooldown,
 			Logger:        logger,
-			Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2 * c}},
+			Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: benchWorkers}},
 			Workers:       workers,
 		})
 		if err != nil {
