@@ -42,12 +42,18 @@ type createCaseRequest struct {
 	Parties         []registry.NewCaseParty `json:"parties"`
 }
 
+func (req createCaseRequest) newCase() registry.NewCase {
+	return registry.NewCase{Unit: req.Unit, JRWA: req.JRWA, Title: req.Title, OwnerPositionID: req.OwnerPositionID,
+		Sender: req.Sender, SenderRef: req.SenderRef, SenderDate: req.SenderDate, StartedOn: req.StartedOn,
+		Deadline: req.Deadline, Notes: req.Notes, Parties: req.Parties}
+}
+
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
 	var req createCaseRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	c, err := s.reg.CreateCase(r.Context(), a, registry.NewCase(req))
+	c, err := s.reg.CreateCase(r.Context(), a, req.newCase())
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,12 @@ type Party struct {
 	Email        string    `json:"email,omitempty"`
 	EPUAPAddress string    `json:"epuapAddress,omitempty"`
 	ADE          string    `json:"ade,omitempty"`
+	// Postal address in parts, for envelopes, labels and the postal book.
+	Street     string `json:"street,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	City       string `json:"city,omitempty"`
+	// PreferredChannel: edoreczenia, epuap, post, in_person or email.
+	PreferredChannel string `json:"preferredChannel,omitempty"`
 }
 
 // CaseParty is a party in a case with its role (strona, pełnomocnik, …).
@@ -83,6 +89,8 @@ type NewCase struct {
 	Deadline        *calendar.Date // default: one month (KPA art. 35 §3)
 	Notes           string
 	Parties         []NewCaseParty
+
+	item *IncomingItem // the incoming item that opens the case (OpenCaseForItem)
 }
 
 // NewCaseParty names an existing party by ID or describes a new one.
@@ -212,6 +220,9 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 				return err
 			}
 		}
+		if in.item != nil {
+			return s.attachItem(ctx, tx, a, c, in.item)
+		}
 		return nil
 	})
 	if err != nil {
@@ -238,6 +249,17 @@ func validateParty(p *Party) error {
 	if p.NIP != "" && !ValidNIP(p.NIP) {
 		return engine.Invalid(op, "nip", "NIP %q is not valid", p.NIP)
 	}
+	if p.REGON != "" && !ValidREGON(p.REGON) {
+		return engine.Invalid(op, "regon", "REGON %q is not valid", p.REGON)
+	}
+	if p.PostalCode != "" && !postalCodeRe.MatchString(p.PostalCode) {
+		return engine.Invalid(op, "postalCode", "postal code %q is not NN-NNN", p.PostalCode)
+	}
+	switch p.PreferredChannel {
+	case "", "edoreczenia", "epuap", "post", "in_person", "email":
+	default:
+		return engine.Invalid(op, "preferredChannel", "preferred channel must be edoreczenia, epuap, post, in_person or email")
+	}
 	return nil
 }
 
@@ -247,7 +269,8 @@ func (s *Service) resolveParty(ctx context.Context, tx pgx.Tx, a *Actor, p NewCa
 	if p.ID == uuid.Nil {
 		id := newID()
 		_, err := tx.Exec(ctx, q["InsertParty"], id, a.OfficeID, p.Kind, p.Name, p.PESEL, p.NIP, p.REGON,
-			trim(p.Address), trim(p.Email), trim(p.EPUAPAddress), trim(p.ADE), s.now())
+			trim(p.Address), trim(p.Email), trim(p.EPUAPAddress), trim(p.ADE), s.now(),
+			trim(p.Street), trim(p.PostalCode), trim(p.City), p.PreferredChannel)
 		return id, p.Name, err
 	}
 	var name string
@@ -286,7 +309,8 @@ func (s *Service) Case(ctx context.Context, a *Actor, id uuid.UUID) (*Case, erro
 		rows, _ := tx.Query(ctx, q["CaseParties"], id)
 		c.Parties, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (CaseParty, error) {
 			var p CaseParty
-			err := r.Scan(&p.ID, &p.Kind, &p.Name, &p.PESEL, &p.NIP, &p.REGON, &p.Address, &p.Email, &p.EPUAPAddress, &p.ADE, &p.Role)
+			err := r.Scan(&p.ID, &p.Kind, &p.Name, &p.PESEL, &p.NIP, &p.REGON, &p.Address, &p.Email, &p.EPUAPAddress, &p.ADE,
+				&p.Street, &p.PostalCode, &p.City, &p.PreferredChannel, &p.Role)
 			return p, err
 		})
 		return err

@@ -116,81 +116,100 @@ func (s *Service) RegisterDocument(ctx context.Context, a *Actor, in NewDocument
 	if a.Has(RoleArchivist) && len(a.Roles) == 1 {
 		return nil, forbidden(op, "archivists do not register documents")
 	}
-	if err := in.Metadata.Validate(); err != nil {
+	if err := checkDocument(op, &in); err != nil {
 		return nil, err
 	}
+	var d *Document
+	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		var err error
+		d, err = s.insertDocument(ctx, tx, a, in)
+		return err
+	})
+	if err != nil {
+		return nil, postgres.Err(op, err)
+	}
+	return d, nil
+}
+
+// checkDocument validates what a registration needs before any write.
+func checkDocument(op string, in *NewDocument) error {
+	if err := in.Metadata.Validate(); err != nil {
+		return err
+	}
 	if len(in.Files) == 0 {
-		return nil, engine.Invalid(op, "file", "at least one file is required")
+		return engine.Invalid(op, "file", "at least one file is required")
 	}
 	for i, f := range in.Files {
 		field := fmt.Sprintf("file[%d]", i)
 		if err := CheckFile(field, f.Name, f.MediaType); err != nil {
-			return nil, err
+			return err
 		}
 		if err := checkContent(field, f); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i, r := range in.Relations {
 		if !validRelation(r.Kind) {
-			return nil, engine.Invalid(op, fmt.Sprintf("relations[%d].kind", i), "relation kind %q is not one of reply-to, attachment-of, version-of, proof-of-delivery-of", r.Kind)
+			return engine.Invalid(op, fmt.Sprintf("relations[%d].kind", i), "relation kind %q is not one of reply-to, attachment-of, version-of, proof-of-delivery-of", r.Kind)
 		}
 	}
+	return nil
+}
+
+// insertDocument writes a checked document in tx: rows, relations, the
+// metryka entry of its case, and — last, just before the caller commits —
+// its blobs.
+func (s *Service) insertDocument(ctx context.Context, tx pgx.Tx, a *Actor, in NewDocument) (*Document, error) {
+	const op = "registry.RegisterDocument"
 	now := s.now()
 	d := &Document{ID: newID(), CaseID: in.CaseID, Title: in.Metadata.Tytul, Kind: in.Metadata.Typ,
 		Metadata: in.Metadata, RegisteredBy: a.UserID, RegisteredAt: now}
 	d.Metadata.Identyfikator = d.ID.String()
-	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
-		var c *Case
-		if in.CaseID != nil {
-			var err error
-			if c, err = getCase(ctx, tx, q["LockCase"], *in.CaseID); err != nil {
-				return engine.E(op, engine.Field("metadata.caseId"), err)
-			}
-			if !a.canRead(c) {
-				return engine.E(op, engine.Field("caseId"), notVisible(op))
-			}
-			if !a.canAttach(c) {
-				return forbidden(op, "you may not add documents to this case")
-			}
-			if c.Status == StatusClosed {
-				return engine.E(op, engine.KindConflict, fmt.Sprintf("case %s is closed", c.Signature))
-			}
+	var c *Case
+	if in.CaseID != nil {
+		var err error
+		if c, err = getCase(ctx, tx, q["LockCase"], *in.CaseID); err != nil {
+			return nil, engine.E(op, engine.Field("metadata.caseId"), err)
 		}
-		if _, err := tx.Exec(ctx, q["InsertDocument"], d.ID, a.OfficeID, d.CaseID, d.Title, d.Kind, d.Metadata, a.UserID, now); err != nil {
-			return err
+		if !a.canRead(c) {
+			return nil, engine.E(op, engine.Field("caseId"), notVisible(op))
 		}
-		for i, f := range in.Files {
-			v := Version{N: i + 1, FileName: f.Name, MediaType: f.MediaType, Size: f.Blob.Size, SHA256: f.Blob.SHA256, CreatedBy: a.UserID, CreatedAt: now}
-			if _, err := tx.Exec(ctx, q["InsertVersion"], a.OfficeID, d.ID, v.N, v.FileName, v.MediaType, v.Size, v.SHA256, a.UserID, now); err != nil {
-				return err
-			}
-			d.Versions = append(d.Versions, v)
+		if !a.canAttach(c) {
+			return nil, forbidden(op, "you may not add documents to this case")
 		}
-		for i, r := range in.Relations {
-			r.From = d.ID
-			if err := s.insertRelation(ctx, tx, a, r, now); err != nil {
-				return engine.E(op, engine.Field(fmt.Sprintf("relations[%d].to", i)), err)
-			}
-			d.Relations = append(d.Relations, r)
+		if c.Status == StatusClosed {
+			return nil, engine.E(op, engine.KindConflict, fmt.Sprintf("case %s is closed", c.Signature))
 		}
-		if c != nil {
-			if err := s.appendMetryka(ctx, tx, a, c, ActionDocumentAdded, &d.ID, map[string]string{
-				"title": d.Title, "type": d.Kind, "versions": fmt.Sprint(len(d.Versions)),
-			}); err != nil {
-				return err
-			}
+	}
+	if _, err := tx.Exec(ctx, q["InsertDocument"], d.ID, a.OfficeID, d.CaseID, d.Title, d.Kind, d.Metadata, a.UserID, now); err != nil {
+		return nil, err
+	}
+	for i, f := range in.Files {
+		v := Version{N: i + 1, FileName: f.Name, MediaType: f.MediaType, Size: f.Blob.Size, SHA256: f.Blob.SHA256, CreatedBy: a.UserID, CreatedAt: now}
+		if _, err := tx.Exec(ctx, q["InsertVersion"], a.OfficeID, d.ID, v.N, v.FileName, v.MediaType, v.Size, v.SHA256, a.UserID, now); err != nil {
+			return nil, err
 		}
-		// The blobs go in last, just before commit: a failure above leaves no blob behind.
-		for _, f := range in.Files {
-			if err := f.Blob.Commit(ctx); err != nil {
-				return err
-			}
+		d.Versions = append(d.Versions, v)
+	}
+	for i, r := range in.Relations {
+		r.From = d.ID
+		if err := s.insertRelation(ctx, tx, a, r, now); err != nil {
+			return nil, engine.E(op, engine.Field(fmt.Sprintf("relations[%d].to", i)), err)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, postgres.Err(op, err)
+		d.Relations = append(d.Relations, r)
+	}
+	if c != nil {
+		if err := s.appendMetryka(ctx, tx, a, c, ActionDocumentAdded, &d.ID, map[string]string{
+			"title": d.Title, "type": d.Kind, "versions": fmt.Sprint(len(d.Versions)),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	// The blobs go in last, just before commit: a failure above leaves no blob behind.
+	for _, f := range in.Files {
+		if err := f.Blob.Commit(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

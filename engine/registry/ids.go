@@ -46,3 +46,27 @@ func allDigits(s string) bool {
 	}
 	return true
 }
+
+// ValidREGON checks a REGON number: 9 digits (weights 8-9-2-3-4-5-6-7) or
+// 14 digits (weights 2-4-8-5-0-9-7-3-6-1-2-4-8), check digit = sum mod 11,
+// with 10 read as 0 (GUS rules for the business register).
+func ValidREGON(s string) bool {
+	var w []int
+	switch len(s) {
+	case 9:
+		w = []int{8, 9, 2, 3, 4, 5, 6, 7}
+	case 14:
+		w = []int{2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8}
+	default:
+		return false
+	}
+	if !allDigits(s) {
+		return false
+	}
+	sum := 0
+	for i, wt := range w {
+		sum += int(s[i]-'0') * wt
+	}
+	c := sum % 11 % 10
+	return c == int(s[len(s)-1]-'0')
+}

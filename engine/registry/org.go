@@ -62,6 +62,7 @@ var (
 	hasLetterRe  = regexp.MustCompile(`\p{L}`)
 	shortNameRe  = regexp.MustCompile(`^[a-z0-9-]{2,32}$`)
 	loginRe      = regexp.MustCompile(`^[a-z0-9._-]{2,64}$`)
+	postalCodeRe = regexp.MustCompile(`^[0-9]{2}-[0-9]{3}$`)
 )
 
 // ValidUnitSymbol reports whether s may be a unit symbol in a case signature.

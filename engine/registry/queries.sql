@@ -148,8 +148,9 @@ ORDER BY c.n;
 UPDATE cases SET status = $2, closed_on = $3, updated_at = $4 WHERE id = $1;
 
 -- name: InsertParty
-INSERT INTO parties (id, office_id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+INSERT INTO parties (id, office_id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, created_at,
+	street, postal_code, city, preferred_channel)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 
 -- name: PartyExists
 SELECT name FROM parties WHERE id = $1;
@@ -158,7 +159,8 @@ SELECT name FROM parties WHERE id = $1;
 INSERT INTO case_parties (office_id, case_id, party_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
 
 -- name: CaseParties
-SELECT p.id, p.kind, p.name, p.pesel, p.nip, p.regon, p.address, p.email, p.epuap_address, p.ade, cp.role
+SELECT p.id, p.kind, p.name, p.pesel, p.nip, p.regon, p.address, p.email, p.epuap_address, p.ade,
+	p.street, p.postal_code, p.city, p.preferred_channel, cp.role
 FROM case_parties cp JOIN parties p ON p.id = cp.party_id
 WHERE cp.case_id = $1
 ORDER BY p.name;
@@ -220,3 +222,117 @@ UPDATE users SET password_hash = $2 WHERE login = $1;
 SELECT id FROM users
 WHERE office_id = $1 AND 'admin' = ANY(roles) AND active AND ($2 = '' OR login = $2)
 ORDER BY created_at LIMIT 1;
+
+-- name: NextRPW
+INSERT INTO rpw_counters (office_id, year, last_n) VALUES ($1, $2, 1)
+ON CONFLICT (office_id, year) DO UPDATE SET last_n = rpw_counters.last_n + 1
+RETURNING last_n;
+
+-- name: IncomingByExternal
+SELECT id FROM incoming_items WHERE channel = $1 AND external_id = $2;
+
+-- name: FindDuplicate
+SELECT year, n FROM incoming_items
+WHERE lower(sender_name) = lower($1) AND sender_ref = $2 AND content_digest = $3
+ORDER BY received_at LIMIT 1;
+
+-- name: InsertIncoming
+INSERT INTO incoming_items (id, office_id, year, n, received_at, received_on, channel, kind, sender_party_id, sender_name,
+	sender_ref, sender_date, subject, attachments, document_id, content_digest, external_id, notes, registered_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+
+
+-- name: GetIncoming
+SELECT i.id, i.year, i.n, i.received_at, i.received_on, i.channel, i.kind, i.sender_party_id, i.sender_name, i.sender_ref,
+	i.sender_date, i.subject, i.attachments, i.document_id, i.content_digest, i.external_id, i.case_id, coalesce(c.signature, ''),
+	i.unit_id, coalesce(u.symbol, ''), i.position_id, i.status, i.notes, i.registered_by
+FROM incoming_items i LEFT JOIN cases c ON c.id = i.case_id LEFT JOIN units u ON u.id = i.unit_id
+WHERE i.id = $1;
+
+-- name: LockIncoming
+SELECT id FROM incoming_items WHERE id = $1 FOR UPDATE;
+
+-- name: ListIncoming
+SELECT i.id, i.year, i.n, i.received_at, i.received_on, i.channel, i.kind, i.sender_party_id, i.sender_name, i.sender_ref,
+	i.sender_date, i.subject, i.attachments, i.document_id, i.content_digest, i.external_id, i.case_id, coalesce(c.signature, ''),
+	i.unit_id, coalesce(u.symbol, ''), i.position_id, i.status, i.notes, i.registered_by
+FROM incoming_items i LEFT JOIN cases c ON c.id = i.case_id LEFT JOIN units u ON u.id = i.unit_id
+WHERE ($1::date IS NULL OR i.received_on >= $1)
+  AND ($2::date IS NULL OR i.received_on <= $2)
+  AND ($3::text IS NULL OR i.channel = $3)
+  AND ($4::text IS NULL OR u.symbol = $4)
+  AND ($5::text IS NULL OR i.status = $5)
+ORDER BY i.year, i.n
+LIMIT $6;
+
+-- name: UpdateIncomingAssignment
+UPDATE incoming_items SET unit_id = $2, position_id = $3, status = $4 WHERE id = $1;
+
+-- name: UpdateIncomingStatus
+UPDATE incoming_items SET status = $2 WHERE id = $1;
+
+-- name: UpdateIncomingCase
+UPDATE incoming_items SET case_id = $2, status = 'in_case' WHERE id = $1;
+
+-- name: SupersedeAssignments
+UPDATE assignments SET state = 'superseded', decided_at = $2, decided_by = $3 WHERE item_id = $1 AND state = 'pending';
+
+-- name: InsertAssignment
+INSERT INTO assignments (id, office_id, item_id, unit_id, position_id, instruction, deadline, assigned_by, assigned_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: GetAssignment
+SELECT a.id, a.item_id, a.unit_id, coalesce(u.symbol, ''), a.position_id, a.instruction, a.deadline, a.state,
+	a.assigned_by, a.assigned_at, a.decided_by, a.decided_at, a.reason
+FROM assignments a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = $1;
+
+-- name: ItemAssignments
+SELECT a.id, a.item_id, a.unit_id, coalesce(u.symbol, ''), a.position_id, a.instruction, a.deadline, a.state,
+	a.assigned_by, a.assigned_at, a.decided_by, a.decided_at, a.reason
+FROM assignments a LEFT JOIN units u ON u.id = a.unit_id WHERE a.item_id = $1 ORDER BY a.assigned_at;
+
+-- name: DecideAssignment
+UPDATE assignments SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1 AND state = 'pending';
+
+-- name: NextOutgoing
+INSERT INTO outgoing_counters (office_id, year, last_n) VALUES ($1, $2, 1)
+ON CONFLICT (office_id, year) DO UPDATE SET last_n = outgoing_counters.last_n + 1
+RETURNING last_n;
+
+-- name: InsertOutgoing
+INSERT INTO outgoing_items (id, office_id, year, n, case_id, document_id, recipient_party_id, recipient_name, address,
+	electronic_address, channel, postage, registered_on, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+
+-- name: GetOutgoing
+SELECT o.id, o.year, o.n, o.case_id, coalesce(c.signature, ''), o.document_id, o.recipient_party_id, o.recipient_name, o.address,
+	o.electronic_address, o.channel, o.postage, o.tracking_number, o.registered_on, o.sent_on, o.status, o.first_notice_on,
+	o.delivered_on, o.delivery_basis, o.proof_document_id, o.appeal_deadline
+FROM outgoing_items o LEFT JOIN cases c ON c.id = o.case_id WHERE o.id = $1;
+
+-- name: LockOutgoing
+SELECT id FROM outgoing_items WHERE id = $1 FOR UPDATE;
+
+-- name: OutgoingByTracking
+SELECT id FROM outgoing_items WHERE tracking_number = $1;
+
+-- name: MarkSent
+UPDATE outgoing_items SET status = 'sent', sent_on = $2, tracking_number = $3, postage = $4 WHERE id = $1;
+
+-- name: RecordDelivery
+UPDATE outgoing_items SET status = $2, first_notice_on = $3, delivered_on = $4, delivery_basis = $5,
+	proof_document_id = $6, appeal_deadline = $7
+WHERE id = $1;
+
+-- name: ListOutgoing
+SELECT o.id, o.year, o.n, o.case_id, coalesce(c.signature, ''), o.document_id, o.recipient_party_id, o.recipient_name, o.address,
+	o.electronic_address, o.channel, o.postage, o.tracking_number, o.registered_on, o.sent_on, o.status, o.first_notice_on,
+	o.delivered_on, o.delivery_basis, o.proof_document_id, o.appeal_deadline
+FROM outgoing_items o LEFT JOIN cases c ON c.id = o.case_id
+WHERE ($1::date IS NULL OR o.registered_on >= $1)
+  AND ($2::date IS NULL OR o.registered_on <= $2)
+  AND ($3::text IS NULL OR o.channel = $3)
+  AND ($4::date IS NULL OR o.sent_on = $4)
+  AND ($5::text[] IS NULL OR o.channel = ANY($5))
+ORDER BY o.year, o.n
+LIMIT $6;

@@ -115,6 +115,13 @@ func (b *bundle) blobFiles(t *testing.T) int {
 	return n
 }
 
+// must0 panics on err (for calls that return only an error).
+func must0(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
