@@ -243,3 +243,39 @@ func TestDeliveryRules(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeParties(t *testing.T) {
+	b := setup(t)
+	clerk := b.clerk(t)
+	c1 := must(b.svc.CreateCase(b.ctx, b.officer, NewCase{Unit: "FN", JRWA: "3120", Title: "A",
+		Parties: []NewCaseParty{{Party: Party{Name: "Jan Nowak", PESEL: "44051401359"}}}}))
+	c2 := must(b.svc.CreateCase(b.ctx, b.officer, NewCase{Unit: "FN", JRWA: "3120", Title: "B",
+		Parties: []NewCaseParty{{Party: Party{Name: "J. Nowak"}}}}))
+	keep := must(b.svc.Case(b.ctx, b.officer, c1.ID)).Parties[0].ID
+	dup := must(b.svc.Case(b.ctx, b.officer, c2.ID)).Parties[0].ID
+	if found := must(b.svc.Parties(b.ctx, clerk, "nowak", 10)); len(found) != 2 {
+		t.Fatalf("search: %d", len(found))
+	}
+	if err := b.svc.MergeParties(b.ctx, b.officer, keep, dup); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("officer merges: %v", err)
+	}
+	must0(b.svc.MergeParties(b.ctx, clerk, keep, dup))
+	if err := b.svc.MergeParties(b.ctx, clerk, keep, dup); !engine.Is(engine.KindConflict, err) {
+		t.Errorf("merge twice: %v", err)
+	}
+	got := must(b.svc.Case(b.ctx, b.officer, c2.ID))
+	if len(got.Parties) != 1 || got.Parties[0].ID != keep {
+		t.Fatalf("case B parties after merge: %+v", got.Parties)
+	}
+	m := must(b.svc.Metryka(b.ctx, b.officer, c2.ID))
+	if last := m[len(m)-1]; last.Action != ActionPartyMerged || last.Details["fromName"] != "J. Nowak" {
+		t.Errorf("metryka: %+v", last)
+	}
+	if found := must(b.svc.Parties(b.ctx, clerk, "nowak", 10)); len(found) != 1 {
+		t.Errorf("merged duplicate still listed")
+	}
+	var into string
+	if err := b.db.Pool.QueryRow(b.ctx, "SELECT merged_into::text FROM parties WHERE id = $1", dup).Scan(&into); err != nil || into != keep.String() {
+		t.Errorf("duplicate row not kept: %v %s", err, into)
+	}
+}

@@ -336,3 +336,29 @@ WHERE ($1::date IS NULL OR o.registered_on >= $1)
   AND ($5::text[] IS NULL OR o.channel = ANY($5))
 ORDER BY o.year, o.n
 LIMIT $6;
+
+-- name: LockParty
+SELECT id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, street, postal_code, city, preferred_channel, merged_into
+FROM parties WHERE id = $1 FOR UPDATE;
+
+-- name: SearchParties
+SELECT id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, street, postal_code, city, preferred_channel
+FROM parties
+WHERE merged_into IS NULL
+  AND ($1 = '' OR name ILIKE '%' || $1 || '%' OR pesel = $1 OR nip = $1 OR regon = $1 OR email ILIKE $1)
+ORDER BY lower(name)
+LIMIT $2;
+
+-- name: PartyCases
+SELECT DISTINCT case_id FROM case_parties WHERE party_id = $1;
+
+-- name: MovePartyLinks
+INSERT INTO case_parties (office_id, case_id, party_id, role)
+SELECT office_id, case_id, $2, role FROM case_parties WHERE party_id = $1
+ON CONFLICT DO NOTHING;
+
+-- name: DropPartyLinks
+DELETE FROM case_parties WHERE party_id = $1;
+
+-- name: MarkMerged
+UPDATE parties SET merged_into = $2, merged_at = $3 WHERE id = $1;
