@@ -2,6 +2,9 @@
 -- details needed for dispatch. Instrukcja kancelaryjna (Dz.U. 2011 nr 14
 -- poz. 67) and reference/domain-rules.md §1–2.
 
+-- The office's own postal address: the return address on envelopes and ZPO forms.
+ALTER TABLE offices ADD COLUMN address text NOT NULL DEFAULT '';
+
 ALTER TABLE parties
 	ADD COLUMN preferred_channel text NOT NULL DEFAULT ''
 		CHECK (preferred_channel IN ('', 'edoreczenia', 'epuap', 'post', 'in_person', 'email')),

@@ -16,6 +16,16 @@ if [ ! -x "$gw" ]; then
 fi
 export OBIEG_VERSITYGW="$gw"
 
+# poppler-utils reads the PDFs the tests produce; zbar-tools scans their barcodes.
+if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "installing poppler-utils and zbar-tools…" >&2
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools >/dev/null
+	else
+		echo "tests need pdftotext and zbarimg: sudo apt-get install poppler-utils zbar-tools" >&2
+	fi
+fi
+
 pgdata=$(mktemp -d /tmp/obieg-test-pg.XXXXXX)
 port=$(( 55000 + RANDOM % 5000 ))
 cleanup() {

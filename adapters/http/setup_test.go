@@ -46,6 +46,7 @@ type bundle struct {
 func init() {
 	// Validate XML bodies (BPMN) as opaque strings, as the document declares them.
 	openapi3filter.RegisterBodyDecoder("application/xml", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
 }
 
 func setup(t *testing.T) *bundle { return setupWith(t, "") }

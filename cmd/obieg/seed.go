@@ -48,6 +48,9 @@ func cmdSeed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := reg.SetOfficeAddress(ctx, office.ID, "ul. Rynek 1\n00-001 Przykładowo"); err != nil {
+		return err
+	}
 	adminPw := newPassword()
 	u, err := reg.CreateUser(ctx, nil, office.ID, registry.NewUser{Login: "admin", Name: "Administrator systemu", Password: adminPw, Roles: []registry.Role{registry.RoleAdmin}})
 	if err != nil {

@@ -17,6 +17,7 @@ type Office struct {
 	ID        uuid.UUID `json:"id"`
 	Name      string    `json:"name"`
 	ShortName string    `json:"shortName"`
+	Address   string    `json:"address,omitempty"` // postal address, one line per line of the envelope
 }
 
 // Unit is a komórka organizacyjna.
@@ -368,4 +369,29 @@ func (s *Service) OfficeAdmin(ctx context.Context, officeID uuid.UUID, login str
 		return nil, postgres.NotFound(op, err, "no active administrator %q in the office", login)
 	}
 	return s.Actor(ctx, officeID, id)
+}
+
+// OfficeOf returns the actor's office.
+func (s *Service) OfficeOf(ctx context.Context, a *Actor) (*Office, error) {
+	const op = "registry.OfficeOf"
+	if err := requireActor(op, a); err != nil {
+		return nil, err
+	}
+	var o Office
+	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, q["GetOffice"], a.OfficeID).Scan(&o.ID, &o.Name, &o.ShortName, &o.Address)
+	})
+	if err != nil {
+		return nil, postgres.NotFound(op, err, "no office")
+	}
+	return &o, nil
+}
+
+// SetOfficeAddress sets the office's postal address (system work: the
+// seed and the installation's operator).
+func (s *Service) SetOfficeAddress(ctx context.Context, officeID uuid.UUID, address string) error {
+	return postgres.Err("registry.SetOfficeAddress", s.db.System(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q["SetOfficeAddress"], officeID, trim(address))
+		return err
+	}))
 }

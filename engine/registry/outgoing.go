@@ -383,3 +383,32 @@ func (s *Service) OutgoingRegister(ctx context.Context, a *Actor, f OutgoingFilt
 func (s *Service) PostalBook(ctx context.Context, a *Actor, day calendar.Date) ([]*OutgoingItem, error) {
 	return s.OutgoingRegister(ctx, a, OutgoingFilter{SentOn: &day, Channels: []string{"post_registered", "post_zpo", "post_priority"}})
 }
+
+// Outgoing returns one outgoing item: to the registry office,
+// administrators and archivists, or to those who may work its case.
+func (s *Service) Outgoing(ctx context.Context, a *Actor, id uuid.UUID) (*OutgoingItem, error) {
+	const op = "registry.Outgoing"
+	if err := requireActor(op, a); err != nil {
+		return nil, err
+	}
+	var o *OutgoingItem
+	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		var err error
+		if o, err = scanOutgoing(tx.QueryRow(ctx, q["GetOutgoing"], id)); err != nil {
+			return postgres.NotFound(op, err, "no outgoing item %s", id)
+		}
+		if a.seesAll() {
+			return nil
+		}
+		if o.CaseID != nil {
+			if c, err := getCase(ctx, tx, q["GetCase"], *o.CaseID); err == nil && a.canRead(c) {
+				return nil
+			}
+		}
+		return engine.Errorf(op, engine.KindNotFound, "no outgoing item %s", id)
+	})
+	if err != nil {
+		return nil, postgres.Err(op, err)
+	}
+	return o, nil
+}

@@ -362,3 +362,9 @@ DELETE FROM case_parties WHERE party_id = $1;
 
 -- name: MarkMerged
 UPDATE parties SET merged_into = $2, merged_at = $3 WHERE id = $1;
+
+-- name: GetOffice
+SELECT id, name, short_name, address FROM offices WHERE id = $1;
+
+-- name: SetOfficeAddress
+UPDATE offices SET address = $2 WHERE id = $1;
