@@ -278,4 +278,3 @@ func (s *Service) AttachItem(ctx context.Context, a *Actor, itemID, caseID uuid.
 	})
 	return postgres.Err(op, err)
 }
-

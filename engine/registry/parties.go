@@ -117,4 +117,3 @@ func (s *Service) MergeParties(ctx context.Context, a *Actor, survivor, duplicat
 	})
 	return postgres.Err(op, err)
 }
-
