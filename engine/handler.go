@@ -30,6 +30,10 @@ type Call struct {
 	// Key is the idempotency key: the same for every attempt of this step.
 	Key  string
 	Vars map[string]any
+	// ActorID is the user whose action ran this step (who completed the
+	// task before it, started the process, sent the message); zero for
+	// steps run by a job or a timer.
+	ActorID uuid.UUID
 
 	out map[string]any
 }

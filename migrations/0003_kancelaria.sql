@@ -104,10 +104,12 @@ CREATE TABLE outgoing_items (
 	delivery_basis     text NOT NULL DEFAULT '' CHECK (delivery_basis IN ('', 'zpo', 'storage', 'opened', 'deemed', 'in_person')),
 	proof_document_id  uuid REFERENCES documents,
 	appeal_deadline    date,
+	request_key        text NOT NULL DEFAULT '',  -- idempotency key of the workflow step that registered it
 	created_by         uuid NOT NULL REFERENCES users,
 	created_at         timestamptz NOT NULL,
 	UNIQUE (office_id, year, n)
 );
+CREATE UNIQUE INDEX outgoing_request ON outgoing_items (office_id, request_key) WHERE request_key <> '';
 CREATE UNIQUE INDEX outgoing_tracking ON outgoing_items (office_id, tracking_number) WHERE tracking_number <> '';
 CREATE INDEX outgoing_register ON outgoing_items (office_id, registered_on, n);
 CREATE INDEX outgoing_sent ON outgoing_items (office_id, sent_on, channel);

@@ -230,7 +230,8 @@ func (s *Server) registerOutgoing(w http.ResponseWriter, r *http.Request, a *reg
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	o, err := s.reg.RegisterOutgoing(r.Context(), a, registry.NewOutgoing(req))
+	o, err := s.reg.RegisterOutgoing(r.Context(), a, registry.NewOutgoing{CaseID: req.CaseID, DocumentID: req.DocumentID,
+		Recipient: req.Recipient, Channel: req.Channel, Address: req.Address, ElectronicAddress: req.ElectronicAddress, Postage: req.Postage})
 	if err != nil {
 		return err
 	}

@@ -82,8 +82,12 @@ func (r *run) completeActivity(t *token) error {
 // handlerCall builds the call for a service task; its key is the same for
 // every attempt of this step, because token ids are.
 func (r *run) handlerCall(t *token, el *bpmn.Element) *engine.Call {
-	return &engine.Call{OfficeID: r.office, InstanceID: r.in.ID, ProcessKey: r.def.Key, BusinessKey: r.in.BusinessKey,
+	c := &engine.Call{OfficeID: r.office, InstanceID: r.in.ID, ProcessKey: r.def.Key, BusinessKey: r.in.BusinessKey,
 		ElementID: el.ID, Key: r.in.ID.String() + "/" + t.ID + "/" + el.ID, Vars: maps.Clone(r.vars(t))}
+	if r.actor != nil {
+		c.ActorID = *r.actor
+	}
+	return c
 }
 
 // callInline runs a handler inside the transition's transaction. A

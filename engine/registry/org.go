@@ -395,3 +395,18 @@ func (s *Service) SetOfficeAddress(ctx context.Context, officeID uuid.UUID, addr
 		return err
 	}))
 }
+
+// RegistryUnit names the unit of the registry office (kancelaria): the
+// unit of a position held by a user with the registry role. Workflows give
+// it their registry tasks.
+func (s *Service) RegistryUnit(ctx context.Context, officeID uuid.UUID) (string, error) {
+	const op = "registry.RegistryUnit"
+	var sym string
+	err := s.db.Tenant(ctx, officeID, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, q["RegistryUnit"]).Scan(&sym)
+	})
+	if err != nil {
+		return "", postgres.NotFound(op, err, "no user with the registry role holds a position: workflows cannot give registry tasks to anyone")
+	}
+	return sym, nil
+}

@@ -62,6 +62,9 @@ type NewOutgoing struct {
 	Address           string // default: the recipient's postal address
 	ElectronicAddress string
 	Postage           int
+	// RequestKey makes registration idempotent: a second registration with
+	// the same key returns the first entry (workflow steps pass their key).
+	RequestKey string
 }
 
 // ChooseChannel picks how to deliver to a party. Since 1.01.2026 ePUAP no
@@ -115,6 +118,17 @@ func (s *Service) RegisterOutgoing(ctx context.Context, a *Actor, in NewOutgoing
 	today := s.today()
 	o := &OutgoingItem{ID: newID(), Year: today.Year, RegisteredOn: today, Status: "prepared", CaseID: in.CaseID, DocumentID: in.DocumentID, Postage: in.Postage}
 	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		if in.RequestKey != "" {
+			var id uuid.UUID
+			err := tx.QueryRow(ctx, q["OutgoingByRequestKey"], in.RequestKey).Scan(&id)
+			if err == nil {
+				o, err = scanOutgoing(tx.QueryRow(ctx, q["GetOutgoing"], id))
+				return err
+			}
+			if err != pgx.ErrNoRows {
+				return err
+			}
+		}
 		if in.CaseID != nil {
 			c, err := getCase(ctx, tx, q["LockCase"], *in.CaseID)
 			if err != nil {
@@ -167,7 +181,7 @@ func (s *Service) RegisterOutgoing(ctx context.Context, a *Actor, in NewOutgoing
 		}
 		o.Number = fmt.Sprintf("RPWych/%d/%d", o.N, o.Year)
 		_, err = tx.Exec(ctx, q["InsertOutgoing"], o.ID, a.OfficeID, o.Year, o.N, o.CaseID, o.DocumentID, o.RecipientPartyID, o.RecipientName,
-			o.Address, o.ElectronicAddress, o.Channel, o.Postage, o.RegisteredOn, a.UserID, s.now())
+			o.Address, o.ElectronicAddress, o.Channel, o.Postage, o.RegisteredOn, a.UserID, s.now(), in.RequestKey)
 		return err
 	})
 	if err != nil {

@@ -301,8 +301,17 @@ RETURNING last_n;
 
 -- name: InsertOutgoing
 INSERT INTO outgoing_items (id, office_id, year, n, case_id, document_id, recipient_party_id, recipient_name, address,
-	electronic_address, channel, postage, registered_on, created_by, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+	electronic_address, channel, postage, registered_on, created_by, created_at, request_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+
+-- name: OutgoingByRequestKey
+SELECT id FROM outgoing_items WHERE request_key = $1;
+
+-- name: RegistryUnit
+SELECT u.symbol FROM users us JOIN user_positions up ON up.user_id = us.id JOIN positions p ON p.id = up.position_id
+JOIN units u ON u.id = p.unit_id
+WHERE 'registry' = ANY(us.roles) AND us.active
+ORDER BY u.symbol LIMIT 1;
 
 -- name: GetOutgoing
 SELECT o.id, o.year, o.n, o.case_id, coalesce(c.signature, ''), o.document_id, o.recipient_party_id, o.recipient_name, o.address,

@@ -1,0 +1,395 @@
+package correspondence
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"obieg.dev/obieg/engine"
+	"obieg.dev/obieg/engine/calendar"
+	"obieg.dev/obieg/engine/flow"
+	"obieg.dev/obieg/engine/registry"
+)
+
+//go:embed incoming.bpmn dispatch.bpmn
+var definitions embed.FS
+
+// MessageDelivered is correlated to a dispatch waiting for its proof of
+// delivery, keyed by the outgoing item's id.
+const MessageDelivered = "correspondence.delivered"
+
+// Workflows connects the kancelaria workflows to the registry.
+type Workflows struct {
+	reg  *registry.Service
+	flow *flow.Engine
+}
+
+// New registers the handlers of the kancelaria workflows on fe.
+func New(reg *registry.Service, fe *flow.Engine) *Workflows {
+	w := &Workflows{reg: reg, flow: fe}
+	for name, h := range map[string]engine.Handler{
+		"correspondence.prepareDispatch": w.prepareDispatch,
+		"correspondence.markSent":        w.markSent,
+		"correspondence.recordInPerson":  w.recordInPerson,
+		"correspondence.sendElectronic":  w.sendElectronic,
+		"correspondence.deliveryResult":  w.deliveryResult,
+		"correspondence.assign":          w.assign,
+		"correspondence.returnItem":      w.returnItem,
+		"correspondence.attachItem":      w.attachItem,
+		"correspondence.openCase":        w.openCase,
+	} {
+		fe.Register(name, h)
+	}
+	return w
+}
+
+// Deploy deploys the definitions for an office; unchanged ones keep their
+// version (so it is safe at every start-up).
+func (w *Workflows) Deploy(ctx context.Context, who flow.Who) ([]flow.Definition, error) {
+	var out []flow.Definition
+	for _, name := range []string{"incoming.bpmn", "dispatch.bpmn"} {
+		xml, err := definitions.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		ds, err := w.flow.Deploy(ctx, who, xml)
+		if err != nil {
+			return nil, engine.E("correspondence.Deploy", fmt.Sprintf("deploying %s", name), err)
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+// StartIncoming starts the incoming-item workflow for a registered item.
+func (w *Workflows) StartIncoming(ctx context.Context, a *registry.Actor, who flow.Who, itemID uuid.UUID) (*flow.Instance, error) {
+	item, err := w.reg.Incoming(ctx, a, itemID)
+	if err != nil {
+		return nil, err
+	}
+	unit, err := w.reg.RegistryUnit(ctx, a.OfficeID)
+	if err != nil {
+		return nil, err
+	}
+	return w.flow.StartInstance(ctx, who, "incoming", item.RPW, map[string]any{"itemId": itemID.String(), "registryUnit": unit, "actorId": a.UserID.String()})
+}
+
+// ReturnReceipt records a returned ZPO and hands the delivery to the
+// dispatch waiting for it. The message is kept if the workflow is not
+// waiting yet, so the order of the two does not matter.
+func (w *Workflows) ReturnReceipt(ctx context.Context, a *registry.Actor, who flow.Who, tracking string, d registry.Delivery) (*registry.OutgoingItem, error) {
+	o, err := w.reg.RegisterReturnReceipt(ctx, a, tracking, d)
+	if err != nil {
+		return nil, err
+	}
+	return o, w.notify(ctx, who, o)
+}
+
+// RecordDelivery records the delivery of an item (in person, an electronic
+// evidence) and hands it to the waiting dispatch.
+func (w *Workflows) RecordDelivery(ctx context.Context, a *registry.Actor, who flow.Who, id uuid.UUID, d registry.Delivery) (*registry.OutgoingItem, error) {
+	o, err := w.reg.RecordDelivery(ctx, a, id, d)
+	if err != nil {
+		return nil, err
+	}
+	return o, w.notify(ctx, who, o)
+}
+
+func (w *Workflows) notify(ctx context.Context, who flow.Who, o *registry.OutgoingItem) error {
+	_, err := w.flow.Correlate(ctx, who, MessageDelivered, o.ID.String(), deliveryVars(o), 0)
+	return err
+}
+
+func deliveryVars(o *registry.OutgoingItem) map[string]any {
+	v := map[string]any{"deliveryBasis": o.DeliveryBasis}
+	if o.DeliveredOn != nil {
+		v["deliveredOn"] = o.DeliveredOn.String()
+	}
+	if o.AppealDeadline != nil {
+		v["appealDeadline"] = o.AppealDeadline.String()
+	}
+	return v
+}
+
+// --- handlers -----------------------------------------------------------------
+
+// actor is who a step acts for: the user whose action ran it, else the
+// process's actorId (its starter).
+func (w *Workflows) actor(ctx context.Context, c *engine.Call) (*registry.Actor, error) {
+	id := c.ActorID
+	if id == uuid.Nil {
+		id, _ = uuid.Parse(str(c.Vars, "actorId"))
+	}
+	if id == uuid.Nil {
+		return nil, engine.Errorf("correspondence.actor", engine.KindConflict, "step %s has no user to act for (set actorId)", c.ElementID)
+	}
+	return w.reg.Actor(ctx, c.OfficeID, id)
+}
+
+func str(vars map[string]any, name string) string {
+	if v, ok := vars[name]; ok && v != nil {
+		return strings.TrimSpace(fmt.Sprint(v))
+	}
+	return ""
+}
+
+func uuidVar(c *engine.Call, name string) (*uuid.UUID, error) {
+	s := str(c.Vars, name)
+	if s == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return nil, engine.Errorf("correspondence", engine.KindConflict, "variable %s = %q is not an id", name, s)
+	}
+	return &id, nil
+}
+
+func dateVar(c *engine.Call, name string) (*calendar.Date, error) {
+	s := str(c.Vars, name)
+	if s == "" {
+		return nil, nil
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return nil, engine.Errorf("correspondence", engine.KindConflict, "variable %s = %q is not a date", name, s)
+	}
+	return &d, nil
+}
+
+func (w *Workflows) prepareDispatch(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if _, ok := c.Vars["registryUnit"]; !ok {
+		unit, err := w.reg.RegistryUnit(ctx, c.OfficeID)
+		if err != nil {
+			return err
+		}
+		c.Set("registryUnit", unit)
+	}
+	if _, ok := c.Vars["actorId"]; !ok {
+		c.Set("actorId", a.UserID.String())
+	}
+	var o *registry.OutgoingItem
+	if id, err := uuidVar(c, "outgoingId"); err != nil {
+		return err
+	} else if id != nil {
+		if o, err = w.reg.Outgoing(ctx, a, *id); err != nil {
+			return err
+		}
+	} else {
+		caseID, err := uuidVar(c, "caseId")
+		if err != nil {
+			return err
+		}
+		docID, err := uuidVar(c, "documentId")
+		if err != nil {
+			return err
+		}
+		party, err := uuidVar(c, "recipientPartyId")
+		if err != nil || party == nil {
+			return engine.Errorf("correspondence.prepareDispatch", engine.KindConflict, "dispatch needs recipientPartyId (or outgoingId)")
+		}
+		o, err = w.reg.RegisterOutgoing(ctx, a, registry.NewOutgoing{CaseID: caseID, DocumentID: docID, Channel: str(c.Vars, "channel"),
+			Recipient: registry.NewCaseParty{Party: registry.Party{ID: *party}}, RequestKey: c.Key})
+		if err != nil {
+			return err
+		}
+	}
+	c.Set("outgoingId", o.ID.String())
+	c.Set("outgoingNumber", o.Number)
+	c.Set("channel", o.Channel)
+	return nil
+}
+
+func (w *Workflows) markSent(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	id, err := uuidVar(c, "outgoingId")
+	if err != nil || id == nil {
+		return engine.Errorf("correspondence.markSent", engine.KindConflict, "no outgoingId")
+	}
+	tracking := str(c.Vars, "trackingNumber")
+	postage := 0
+	if p, ok := c.Vars["postage"].(float64); ok {
+		postage = int(p)
+	}
+	o, err := w.reg.MarkSent(ctx, a, *id, nil, tracking, postage)
+	if engine.Is(engine.KindConflict, err) {
+		// A re-run of this step: sent already with this number is done.
+		if cur, gerr := w.reg.Outgoing(ctx, a, *id); gerr == nil && cur.Status != "prepared" &&
+			cur.TrackingNumber == strings.ToUpper(strings.ReplaceAll(tracking, " ", "")) {
+			return nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	c.Set("sentOn", o.SentOn.String())
+	return nil
+}
+
+func (w *Workflows) recordInPerson(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	id, err := uuidVar(c, "outgoingId")
+	if err != nil || id == nil {
+		return engine.Errorf("correspondence.recordInPerson", engine.KindConflict, "no outgoingId")
+	}
+	d, err := dateVar(c, "deliveredOn")
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return engine.Errorf("correspondence.recordInPerson", engine.KindConflict, "the date of handing over (deliveredOn) is required")
+	}
+	if o, err := w.reg.Outgoing(ctx, a, *id); err == nil && o.Status == "prepared" {
+		if _, err := w.reg.MarkSent(ctx, a, *id, d, "", 0); err != nil {
+			return err
+		}
+	}
+	_, err = w.reg.RecordDelivery(ctx, a, *id, registry.Delivery{Basis: registry.BasisInPerson, Date: d})
+	if engine.Is(engine.KindConflict, err) {
+		return nil // recorded by an earlier run
+	}
+	return err
+}
+
+// sendElectronic: the e-Doręczenia and ePUAP adapters are not part of this
+// build yet; the step fails visibly (an incident after its retries) rather
+// than pretending to send.
+func (w *Workflows) sendElectronic(ctx context.Context, c *engine.Call) error {
+	return fmt.Errorf("no %s adapter is configured in this installation: send %s another way and record its delivery",
+		str(c.Vars, "channel"), str(c.Vars, "outgoingNumber"))
+}
+
+func (w *Workflows) deliveryResult(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	id, err := uuidVar(c, "outgoingId")
+	if err != nil || id == nil {
+		return engine.Errorf("correspondence.deliveryResult", engine.KindConflict, "no outgoingId")
+	}
+	o, err := w.reg.Outgoing(ctx, a, *id)
+	if err != nil {
+		return err
+	}
+	if o.DeliveredOn == nil {
+		return engine.Errorf("correspondence.deliveryResult", engine.KindConflict, "%s has no delivery date yet", o.Number)
+	}
+	for k, v := range deliveryVars(o) {
+		c.Set(k, v)
+	}
+	return nil
+}
+
+func (w *Workflows) assign(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	item, err := uuidVar(c, "itemId")
+	if err != nil || item == nil {
+		return engine.Errorf("correspondence.assign", engine.KindConflict, "no itemId")
+	}
+	pos, err := uuidVar(c, "positionId")
+	if err != nil {
+		return err
+	}
+	deadline, err := dateVar(c, "deadline")
+	if err != nil {
+		return err
+	}
+	x, err := w.reg.Assign(ctx, a, *item, registry.AssignTo{Unit: str(c.Vars, "unit"), PositionID: pos, Instruction: str(c.Vars, "instruction"), Deadline: deadline})
+	if err != nil {
+		return err
+	}
+	c.Set("assignmentId", x.ID.String())
+	c.Set("unit", x.Unit)
+	return nil
+}
+
+func (w *Workflows) returnItem(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	x, err := uuidVar(c, "assignmentId")
+	if err != nil || x == nil {
+		return engine.Errorf("correspondence.returnItem", engine.KindConflict, "no assignmentId")
+	}
+	err = w.reg.ReturnAssignment(ctx, a, *x, str(c.Vars, "reason"))
+	if engine.Is(engine.KindConflict, err) {
+		return nil // returned by an earlier run
+	}
+	return err
+}
+
+func (w *Workflows) accept(ctx context.Context, a *registry.Actor, c *engine.Call) error {
+	x, err := uuidVar(c, "assignmentId")
+	if err != nil || x == nil {
+		return engine.Errorf("correspondence.accept", engine.KindConflict, "no assignmentId")
+	}
+	if err := w.reg.AcceptAssignment(ctx, a, *x); err != nil && !engine.Is(engine.KindConflict, err) {
+		return err
+	}
+	return nil
+}
+
+func (w *Workflows) attachItem(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := w.accept(ctx, a, c); err != nil {
+		return err
+	}
+	item, _ := uuidVar(c, "itemId")
+	caseID, err := uuidVar(c, "caseId")
+	if err != nil || caseID == nil || item == nil {
+		return engine.Errorf("correspondence.attachItem", engine.KindConflict, "attaching needs itemId and caseId")
+	}
+	return w.reg.AttachItem(ctx, a, *item, *caseID)
+}
+
+func (w *Workflows) openCase(ctx context.Context, c *engine.Call) error {
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := w.accept(ctx, a, c); err != nil {
+		return err
+	}
+	item, err := uuidVar(c, "itemId")
+	if err != nil || item == nil {
+		return engine.Errorf("correspondence.openCase", engine.KindConflict, "no itemId")
+	}
+	cs, err := w.reg.OpenCaseForItem(ctx, a, *item, registry.NewCase{JRWA: str(c.Vars, "jrwa"), Title: str(c.Vars, "title")})
+	if engine.Is(engine.KindConflict, err) {
+		// Opened by an earlier run of this step: take that case.
+		it, gerr := w.reg.Incoming(ctx, a, *item)
+		if gerr != nil || it.CaseID == nil {
+			return err
+		}
+		c.Set("caseId", it.CaseID.String())
+		c.Set("caseSignature", it.CaseSignature)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.Set("caseId", cs.ID.String())
+	c.Set("caseSignature", cs.Signature)
+	return nil
+}
