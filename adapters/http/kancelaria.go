@@ -306,7 +306,12 @@ func (s *Server) recordDelivery(w http.ResponseWriter, r *http.Request, a *regis
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	o, err := s.reg.RecordDelivery(r.Context(), a, id, req.delivery())
+	var o *registry.OutgoingItem
+	if s.corr != nil {
+		o, err = s.corr.RecordDelivery(r.Context(), a, who(a), id, req.delivery())
+	} else {
+		o, err = s.reg.RecordDelivery(r.Context(), a, id, req.delivery())
+	}
 	if err != nil {
 		return err
 	}
@@ -321,7 +326,13 @@ func (s *Server) returnReceipt(w http.ResponseWriter, r *http.Request, a *regist
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	o, err := s.reg.RegisterReturnReceipt(r.Context(), a, req.TrackingNumber, req.delivery())
+	var o *registry.OutgoingItem
+	var err error
+	if s.corr != nil {
+		o, err = s.corr.ReturnReceipt(r.Context(), a, who(a), req.TrackingNumber, req.delivery())
+	} else {
+		o, err = s.reg.RegisterReturnReceipt(r.Context(), a, req.TrackingNumber, req.delivery())
+	}
 	if err != nil {
 		return err
 	}

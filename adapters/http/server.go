@@ -17,6 +17,7 @@ import (
 
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/flow"
+	"obieg.dev/obieg/workflows/correspondence"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 )
@@ -25,6 +26,9 @@ import (
 type Config struct {
 	Registry      *registry.Service
 	Flow          *flow.Engine
+	// Correspondence, when set, hands recorded deliveries to the dispatch
+	// workflows waiting for them.
+	Correspondence *correspondence.Workflows
 	Blobs         blob.Store
 	Ready         func(context.Context) error // readiness of dependencies (database)
 	Logger        *slog.Logger
@@ -37,6 +41,7 @@ type Config struct {
 type Server struct {
 	reg       *registry.Service
 	flow      *flow.Engine
+	corr      *correspondence.Workflows
 	blobs     blob.Store
 	ready     func(context.Context) error
 	logger    *slog.Logger
@@ -58,7 +63,7 @@ type route struct {
 
 // New builds the server and its routes.
 func New(cfg Config) *Server {
-	s := &Server{reg: cfg.Registry, flow: cfg.Flow, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
+	s := &Server{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}

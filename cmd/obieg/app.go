@@ -7,6 +7,7 @@ import (
 
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
+	"obieg.dev/obieg/workflows/correspondence"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
 )
@@ -19,6 +20,7 @@ type app struct {
 	blobs  blob.Store
 	reg    *registry.Service
 	flow   *flow.Engine
+	corr   *correspondence.Workflows
 }
 
 // open wires the database, blob store and registry.
@@ -43,11 +45,32 @@ func open(ctx context.Context) (*app, error) {
 		blobs.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs, flow: fe,
-		reg: registry.New(db, blobs, registry.Options{Logger: logger})}, nil
+	reg := registry.New(db, blobs, registry.Options{Logger: logger})
+	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs, flow: fe, reg: reg,
+		corr: correspondence.New(reg, fe)}, nil
 }
 
 func (a *app) Close() {
 	a.blobs.Close()
 	a.db.Close()
+}
+
+// deployWorkflows deploys the workflows shipped in workflows/ for every
+// office; a definition whose XML did not change keeps its version.
+func (a *app) deployWorkflows(ctx context.Context) error {
+	offices, err := a.reg.Offices(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range offices {
+		admin, err := a.reg.OfficeAdmin(ctx, o.ID, "")
+		if err != nil {
+			a.logger.Warn("office has no administrator: workflows not deployed", "office", o.ShortName)
+			continue
+		}
+		if _, err := a.corr.Deploy(ctx, flow.Who{UserID: admin.UserID, OfficeID: o.ID, Admin: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

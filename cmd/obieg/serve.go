@@ -35,6 +35,9 @@ func cmdServe(ctx context.Context, _ []string) error {
 	if _, err := a.db.Migrate(ctx); err != nil {
 		return err
 	}
+	if err := a.deployWorkflows(ctx); err != nil {
+		return err
+	}
 	if a.cfg.Workers > 0 {
 		if err := a.flow.StartWorkers(ctx); err != nil {
 			return err
@@ -43,7 +46,7 @@ func cmdServe(ctx context.Context, _ []string) error {
 	}
 	srv := &http.Server{
 		Addr: a.cfg.Listen,
-		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
+		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
 			MaxUploadSize: a.cfg.MaxUploadSize}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,

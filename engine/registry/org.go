@@ -410,3 +410,18 @@ func (s *Service) RegistryUnit(ctx context.Context, officeID uuid.UUID) (string,
 	}
 	return sym, nil
 }
+
+// Offices lists every office of the installation (system work).
+func (s *Service) Offices(ctx context.Context) ([]Office, error) {
+	var out []Office
+	err := s.db.System(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, "SELECT id, name, short_name, address FROM offices ORDER BY short_name")
+		var err error
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Office, error) {
+			var o Office
+			return o, r.Scan(&o.ID, &o.Name, &o.ShortName, &o.Address)
+		})
+		return err
+	})
+	return out, postgres.Err("registry.Offices", err)
+}
