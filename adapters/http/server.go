@@ -17,24 +17,24 @@ import (
 
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/flow"
-	"obieg.dev/obieg/workflows/correspondence"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
+	"obieg.dev/obieg/workflows/correspondence"
 )
 
 // Config is what the server needs.
 type Config struct {
-	Registry      *registry.Service
-	Flow          *flow.Engine
+	Registry *registry.Service
+	Flow     *flow.Engine
 	// Correspondence, when set, hands recorded deliveries to the dispatch
 	// workflows waiting for them.
 	Correspondence *correspondence.Workflows
-	Blobs         blob.Store
-	Ready         func(context.Context) error // readiness of dependencies (database)
-	Logger        *slog.Logger
-	MaxUploadSize int64 // bytes per document upload; default 100 MiB
-	Registerer    prometheus.Registerer
-	Gatherer      prometheus.Gatherer
+	Blobs          blob.Store
+	Ready          func(context.Context) error // readiness of dependencies (database)
+	Logger         *slog.Logger
+	MaxUploadSize  int64 // bytes per document upload; default 100 MiB
+	Registerer     prometheus.Registerer
+	Gatherer       prometheus.Gatherer
 }
 
 // Server serves the API.

@@ -7,9 +7,9 @@ import (
 
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
-	"obieg.dev/obieg/workflows/correspondence"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
+	"obieg.dev/obieg/workflows/correspondence"
 )
 
 // app holds the wired parts for one command.
