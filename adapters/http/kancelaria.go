@@ -393,3 +393,35 @@ func (s *Server) mergeParties(w http.ResponseWriter, r *http.Request, a *registr
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func (s *Server) postageRates(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
+	rates, err := s.reg.PostageRates(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rates": nonNil(rates)})
+	return nil
+}
+
+func (s *Server) addPostageRate(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
+	var req struct {
+		Channel    string         `json:"channel"`
+		MaxWeightG int            `json:"maxWeightG"`
+		Price      int            `json:"price"`
+		ValidFrom  *calendar.Date `json:"validFrom"`
+		ValidTo    *calendar.Date `json:"validTo"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.ValidFrom == nil {
+		return engine.Invalid("web.addPostageRate", "validFrom", "validFrom (YYYY-MM-DD) is required")
+	}
+	rate, err := s.reg.AddPostageRate(r.Context(), a, registry.PostageRate{Channel: req.Channel, MaxWeightG: req.MaxWeightG,
+		Price: req.Price, ValidFrom: *req.ValidFrom, ValidTo: req.ValidTo})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, rate)
+	return nil
+}

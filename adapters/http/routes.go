@@ -51,6 +51,8 @@ func (s *Server) apiRoutes() []route {
 		{method: http.MethodPost, pattern: "/api/v1/return-receipts", h: s.returnReceipt},
 		{method: http.MethodGet, pattern: "/api/v1/postal-book", h: s.postalBook},
 		{method: http.MethodGet, pattern: "/api/v1/postal-book/labels", h: s.labels},
+		{method: http.MethodGet, pattern: "/api/v1/postage-rates", h: s.postageRates},
+		{method: http.MethodPost, pattern: "/api/v1/postage-rates", h: s.addPostageRate},
 		{method: http.MethodGet, pattern: "/api/v1/parties", h: s.searchParties},
 		{method: http.MethodPost, pattern: "/api/v1/parties/{id}/merge", h: s.mergeParties},
 

@@ -279,3 +279,32 @@ func TestMergeParties(t *testing.T) {
 		t.Errorf("duplicate row not kept: %v %s", err, into)
 	}
 }
+
+// Postage comes from the office's dated price list when not given.
+func TestPostageFromPriceList(t *testing.T) {
+	b := setup(t)
+	clerk := b.clerk(t)
+	for _, r := range []PostageRate{
+		{Channel: "post_zpo", MaxWeightG: 50, Price: 1150, ValidFrom: calendar.NewDate(2025, 1, 1), ValidTo: ptr(calendar.NewDate(2025, 12, 31))},
+		{Channel: "post_zpo", MaxWeightG: 50, Price: 1250, ValidFrom: calendar.NewDate(2026, 1, 1)},
+		{Channel: "post_zpo", MaxWeightG: 1000, Price: 1490, ValidFrom: calendar.NewDate(2026, 1, 1)},
+	} {
+		must(b.svc.AddPostageRate(b.ctx, clerk, r))
+	}
+	if _, err := b.svc.AddPostageRate(b.ctx, clerk, PostageRate{Channel: "epuap", MaxWeightG: 1, Price: 0, ValidFrom: calendar.NewDate(2026, 1, 1)}); engine.FieldOf(err) != "channel" {
+		t.Errorf("electronic class: %v", err)
+	}
+	if _, err := b.svc.AddPostageRate(b.ctx, b.officer, PostageRate{Channel: "post_zpo", MaxWeightG: 50, Price: 1, ValidFrom: calendar.NewDate(2027, 1, 1)}); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("officer edits the price list: %v", err)
+	}
+	out := must(b.svc.RegisterOutgoing(b.ctx, clerk, NewOutgoing{Recipient: NewCaseParty{Party: Party{Name: "Jan Nowak", Street: "ul. Lipowa 5", PostalCode: "00-950", City: "Warszawa"}}}))
+	sent := must(b.svc.MarkSent(b.ctx, clerk, out.ID, nil, "00659007734500055555", 0))
+	if sent.Postage != 1250 {
+		t.Errorf("postage %d, want 1250 from the 2026 list", sent.Postage)
+	}
+	if rates := must(b.svc.PostageRates(b.ctx, clerk)); len(rates) != 2 {
+		t.Errorf("rates in force: %d", len(rates))
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

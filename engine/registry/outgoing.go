@@ -226,6 +226,16 @@ func (s *Service) MarkSent(ctx context.Context, a *Actor, id uuid.UUID, sentOn *
 		if postage == 0 {
 			postage = o.Postage
 		}
+		if postage == 0 && contains(postalChannels, o.Channel) {
+			// From the price list in force on the sending day (a letter up to 50 g unless weighed).
+			price, ok, err := postageFor(ctx, tx, o.Channel, 50, d)
+			if err != nil {
+				return err
+			}
+			if ok {
+				postage = price
+			}
+		}
 		o.SentOn, o.TrackingNumber, o.Postage, o.Status = &d, tracking, postage, "sent"
 		if _, err := tx.Exec(ctx, q["MarkSent"], id, d, tracking, postage); err != nil {
 			if engine.Is(engine.KindConflict, postgres.Err(op, err)) {

@@ -377,3 +377,18 @@ SELECT id, name, short_name, address FROM offices WHERE id = $1;
 
 -- name: SetOfficeAddress
 UPDATE offices SET address = $2 WHERE id = $1;
+
+-- name: InsertPostageRate
+INSERT INTO postage_rates (id, office_id, channel, max_weight_g, price, valid_from, valid_to, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: PostageFor
+-- The price of the lightest weight band that takes the letter, in force on the date.
+SELECT price FROM postage_rates
+WHERE channel = $1 AND max_weight_g >= $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $3)
+ORDER BY max_weight_g, valid_from DESC LIMIT 1;
+
+-- name: ListPostageRates
+SELECT id, channel, max_weight_g, price, valid_from, valid_to FROM postage_rates
+WHERE valid_to IS NULL OR valid_to >= $1
+ORDER BY channel, max_weight_g, valid_from;
