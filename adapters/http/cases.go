@@ -183,20 +183,11 @@ func (s *Server) caseDocuments(w http.ResponseWriter, r *http.Request, a *regist
 }
 
 func (s *Server) attachDocument(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
+	id, docID, err := pathAndBodyID(r, "documentId")
 	if err != nil {
 		return err
 	}
-	var req struct {
-		DocumentID uuid.UUID `json:"documentId"`
-	}
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if req.DocumentID == uuid.Nil {
-		return engine.Invalid("web.attachDocument", "documentId", "documentId is required")
-	}
-	if err := s.reg.AttachDocument(r.Context(), a, req.DocumentID, id); err != nil {
+	if err := s.reg.AttachDocument(r.Context(), a, docID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"obieg.dev/obieg/engine"
 )
 
@@ -85,4 +87,30 @@ type mediaTypeError struct{ want, got string }
 
 func (e *mediaTypeError) Error() string {
 	return fmt.Sprintf("Content-Type must be %s, not %q", e.want, e.got)
+}
+
+// pathAndBodyID reads the {id} of the path and a required id named field
+// from a JSON body holding only that field, as in {"caseId": "…"}.
+func pathAndBodyID(r *http.Request, field string) (uuid.UUID, uuid.UUID, error) {
+	const op = "web.pathAndBodyID"
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		return uuid.Nil, uuid.Nil, engine.Invalid(op, "id", "id %q is not a UUID", r.PathValue("id"))
+	}
+	var body map[string]uuid.UUID
+	if err := decodeJSON(r, &body); err != nil {
+		if engine.FieldOf(err) == "" {
+			return uuid.Nil, uuid.Nil, engine.E(op, engine.Field(field), err)
+		}
+		return uuid.Nil, uuid.Nil, err
+	}
+	for k := range body {
+		if k != field {
+			return uuid.Nil, uuid.Nil, engine.Invalid(op, k, "unknown field %q", k)
+		}
+	}
+	if body[field] == uuid.Nil {
+		return uuid.Nil, uuid.Nil, engine.Invalid(op, field, "%s is required", field)
+	}
+	return id, body[field], nil
 }

@@ -197,20 +197,11 @@ func (s *Server) openCaseForItem(w http.ResponseWriter, r *http.Request, a *regi
 }
 
 func (s *Server) attachIncoming(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
+	id, caseID, err := pathAndBodyID(r, "caseId")
 	if err != nil {
 		return err
 	}
-	var req struct {
-		CaseID uuid.UUID `json:"caseId"`
-	}
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if req.CaseID == uuid.Nil {
-		return engine.Invalid("web.attachIncoming", "caseId", "caseId is required")
-	}
-	if err := s.reg.AttachItem(r.Context(), a, id, req.CaseID); err != nil {
+	if err := s.reg.AttachItem(r.Context(), a, id, caseID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -374,20 +365,11 @@ func (s *Server) searchParties(w http.ResponseWriter, r *http.Request, a *regist
 }
 
 func (s *Server) mergeParties(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
+	id, dup, err := pathAndBodyID(r, "duplicateId")
 	if err != nil {
 		return err
 	}
-	var req struct {
-		DuplicateID uuid.UUID `json:"duplicateId"`
-	}
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if req.DuplicateID == uuid.Nil {
-		return engine.Invalid("web.mergeParties", "duplicateId", "duplicateId is required")
-	}
-	if err := s.reg.MergeParties(r.Context(), a, id, req.DuplicateID); err != nil {
+	if err := s.reg.MergeParties(r.Context(), a, id, dup); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

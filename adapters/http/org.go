@@ -76,20 +76,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a *registry.
 }
 
 func (s *Server) assignPosition(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
+	id, pos, err := pathAndBodyID(r, "positionId")
 	if err != nil {
 		return err
 	}
-	var req struct {
-		PositionID uuid.UUID `json:"positionId"`
-	}
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if req.PositionID == uuid.Nil {
-		return engine.Invalid("web.assignPosition", "positionId", "positionId is required")
-	}
-	if err := s.reg.AssignPosition(r.Context(), a, id, req.PositionID); err != nil {
+	if err := s.reg.AssignPosition(r.Context(), a, id, pos); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
