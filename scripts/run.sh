@@ -29,7 +29,9 @@ fi
 export OBIEG_LOG_FORMAT=${OBIEG_LOG_FORMAT:-text}
 ./bin/obieg migrate
 ./bin/obieg seed
-echo "Serving on http://localhost:8080 — API docs at http://localhost:8080/api/v1/openapi.json; Ctrl-C stops." >&2
+listen=${OBIEG_LISTEN:-:8080}
+url="http://localhost:${listen##*:}"
+echo "Serving on $url — API docs at $url/api/v1/openapi.json; Ctrl-C stops." >&2
 # Not exec: the trap must stop PostgreSQL after the server exits.
 ./bin/obieg serve &
 server=$!
