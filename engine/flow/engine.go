@@ -59,6 +59,8 @@ type Options struct {
 	// FetchCooldown is the least time between two fetches of jobs by one
 	// worker pool (default 10 ms); it bounds async throughput.
 	FetchCooldown time.Duration
+	// Periodic tasks to run on their schedules (on one leader at a time).
+	Periodic []Periodic
 	// JobTimeout bounds one run of a handler (default 5 min).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is taken
@@ -100,6 +102,11 @@ func New(db *postgres.DB, opts Options) (*Engine, error) {
 	river.AddWorker(ws, &stepWorker{e: e})
 	river.AddWorker(ws, &timerWorker{e: e})
 	river.AddWorker(ws, &resumeWorker{e: e})
+	pjobs, ptasks, err := periodicJobs(opts.Periodic)
+	if err != nil {
+		return nil, err
+	}
+	river.AddWorker(ws, &periodicWorker{tasks: ptasks})
 	client, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
 		Logger:               e.logger,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}},
@@ -109,6 +116,7 @@ func New(db *postgres.DB, opts Options) (*Engine, error) {
 		FetchCooldown:        10 * time.Millisecond,
 		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: rescue,
+		PeriodicJobs:         pjobs,
 	})
 	if err != nil {
 		return nil, engine.E("flow.New", err)

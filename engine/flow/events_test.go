@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"obieg.dev/obieg/engine"
+	"obieg.dev/obieg/storage/postgres/pgtest"
 )
 
 const asyncRetry = `
@@ -466,5 +467,29 @@ func TestCandidatePositionAndReassign(t *testing.T) {
 	}
 	if out, err := b.e.CompleteTask(b.ctx, b.officer, ts[0].ID, nil); err != nil || out.State != StateCompleted {
 		t.Fatalf("assignee completes: %v", err)
+	}
+}
+
+// A periodic task runs on its schedule through River.
+func TestPeriodicTask(t *testing.T) {
+	// No other engine runs on this database: the one with the task leads.
+	b := setupOn(t, pgtest.New(t))
+	ran := make(chan struct{}, 10)
+	e, err := New(b.db, Options{Logger: b.e.logger, PollInterval: 50 * time.Millisecond,
+		Periodic: []Periodic{{Name: "pull", Schedule: "@every 1s", Run: func(context.Context) error { ran <- struct{}{}; return nil }}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.StartWorkers(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer e.StopWorkers(context.Background())
+	select {
+	case <-ran:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the periodic task did not run")
+	}
+	if _, err := New(b.db, Options{Periodic: []Periodic{{Name: "x", Schedule: "every tuesday", Run: func(context.Context) error { return nil }}}}); !engine.Is(engine.KindInvalid, err) {
+		t.Errorf("bad schedule: %v", err)
 	}
 }
