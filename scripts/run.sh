@@ -8,7 +8,11 @@ mkdir -p var/blobs
 port=${OBIEG_PG_PORT:-54329}
 pgdata=${OBIEG_PGDATA:-var/pg}
 started_pg=
+sim=
 cleanup() {
+	if [ -n "$sim" ]; then
+		kill -INT "$sim" 2>/dev/null; wait "$sim" 2>/dev/null
+	fi
 	if [ -n "$started_pg" ]; then
 		echo "stopping PostgreSQL…" >&2
 		scripts/pg.sh stop "$pgdata"
@@ -29,6 +33,16 @@ fi
 export OBIEG_LOG_FORMAT=${OBIEG_LOG_FORMAT:-text}
 ./bin/obieg migrate
 ./bin/obieg seed
+
+# The ePUAP simulator, with the demo office's box wired to it (pulled every minute).
+if [ -z "${OBIEG_EPUAP_URL:-}" ]; then
+	export OBIEG_EPUAP_SIM_LISTEN=${OBIEG_EPUAP_SIM_LISTEN:-127.0.0.1:8081}
+	./bin/obieg epuap-sim &
+	sim=$!
+	export OBIEG_EPUAP_URL="http://$OBIEG_EPUAP_SIM_LISTEN" OBIEG_EPUAP_ENTITY=${OBIEG_EPUAP_ENTITY:-ugprzykladowo}
+	export OBIEG_EPUAP_PULL_SCHEDULE=${OBIEG_EPUAP_PULL_SCHEDULE:-@every 1m}
+	echo "ePUAP simulator on $OBIEG_EPUAP_URL (box /$OBIEG_EPUAP_ENTITY/skrytka; its API under /sim/)" >&2
+fi
 listen=${OBIEG_LISTEN:-:8080}
 url="http://localhost:${listen##*:}"
 echo "Serving on $url — API docs at $url/api/v1/openapi.json; Ctrl-C stops." >&2

@@ -39,13 +39,13 @@ func open(ctx context.Context) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("blob store %s: %w", cfg.BlobURL, err)
 	}
-	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers})
+	reg := registry.New(db, blobs, registry.Options{Logger: logger})
+	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers, Periodic: epuapPull(cfg, reg, blobs, logger)})
 	if err != nil {
 		db.Close()
 		blobs.Close()
 		return nil, err
 	}
-	reg := registry.New(db, blobs, registry.Options{Logger: logger})
 	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs, flow: fe, reg: reg,
 		corr: correspondence.New(reg, fe)}, nil
 }

@@ -23,10 +23,27 @@ type config struct {
 	// Workers is how many workflow jobs run at once in this process; 0
 	// runs none here (serve only the API, with `obieg worker` elsewhere).
 	Workers int `env:"WORKERS" envDefault:"20"`
+
+	// ePUAP: the office's box and services; empty Entity turns the pull off.
+	EPUAPEntity       string `env:"EPUAP_ENTITY"` // podmiot, the office's ePUAP identifier
+	EPUAPBox          string `env:"EPUAP_BOX" envDefault:"skrytka"`
+	EPUAPUser         string `env:"EPUAP_USER" envDefault:"epuap"` // integrator account that registers pulled documents
+	EPUAPURL          string `env:"EPUAP_URL"`                     // base URL with /pull, /skrytka, /doreczyciel (the simulator's layout)
+	EPUAPPullSchedule string `env:"EPUAP_PULL_SCHEDULE" envDefault:"*/5 * * * *"`
+	EPUAPSimListen    string `env:"EPUAP_SIM_LISTEN" envDefault:"127.0.0.1:8081"`
 }
 
 // localEnv is written by `make run` with the URL of the project-local database.
 const localEnv = "var/local.env"
+
+// loadSimConfig reads the configuration of commands that need no database.
+func loadSimConfig() (*config, error) {
+	var c config
+	if err := env.ParseWithOptions(&c, env.Options{Prefix: "OBIEG_"}); err != nil {
+		return nil, configError(err)
+	}
+	return &c, nil
+}
 
 func loadConfig() (*config, error) {
 	if os.Getenv("OBIEG_DATABASE_URL") == "" {

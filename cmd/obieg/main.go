@@ -37,6 +37,7 @@ const usage = `usage: obieg COMMAND
 
   serve                     migrate the database, then serve the API and UI
   worker                    run workflow jobs and timers only (scale them apart from the API)
+  epuap-sim                 run the ePUAP simulator (OBIEG_EPUAP_SIM_LISTEN, default 127.0.0.1:8081)
   migrate                   apply pending database migrations
   seed                      create the demo office once, print its users' passwords
   verify                    recompute every metryka chain (exit 1 on the first broken entry)
@@ -46,7 +47,7 @@ const usage = `usage: obieg COMMAND
   user password LOGIN       set a new random password and print it
 
 Configuration: OBIEG_DATABASE_URL, OBIEG_BLOB_URL, OBIEG_LISTEN, OBIEG_LOG_LEVEL,
-OBIEG_LOG_FORMAT, OBIEG_MAX_UPLOAD_BYTES, OBIEG_WORKERS (see README).`
+OBIEG_LOG_FORMAT, OBIEG_MAX_UPLOAD_BYTES, OBIEG_WORKERS, OBIEG_EPUAP_* (see README).`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string) error {
 		return cmdMigrate(ctx)
 	case "worker":
 		return cmdWorker(ctx)
+	case "epuap-sim":
+		return cmdEPUAPSim(ctx)
 	case "seed":
 		return cmdSeed(ctx)
 	case "verify":

@@ -116,6 +116,10 @@ func cmdSeed(ctx context.Context) error {
 		}
 		passwords = append(passwords, [2]string{du.login, pw})
 	}
+	// The account the ePUAP pull registers documents as (no password: it does not log in).
+	if _, err := reg.CreateUser(ctx, admin, office.ID, registry.NewUser{Login: "epuap", Name: "Integracja ePUAP", Roles: []registry.Role{registry.RoleIntegrator}}); err != nil {
+		return err
+	}
 	if _, err := reg.ImportJRWA(ctx, admin, "JRWA gminy (wyciąg)", calendar.NewDate(2012, 1, 1), nil, bytes.NewReader(jrwaGmina)); err != nil {
 		return err
 	}

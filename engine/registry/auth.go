@@ -177,3 +177,23 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 		return err
 	}))
 }
+
+// ActorByLogin loads the actor of a login (logins are unique across the
+// installation), for system accounts such as the ePUAP integrator.
+func (s *Service) ActorByLogin(ctx context.Context, login string) (*Actor, error) {
+	const op = "registry.ActorByLogin"
+	var userID, officeID uuid.UUID
+	var name, hash string
+	var roles []string
+	var active bool
+	err := s.db.System(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, q["UserByLogin"], login).Scan(&userID, &officeID, &login, &name, &hash, &roles, &active)
+	})
+	if err != nil {
+		return nil, postgres.NotFound(op, err, "no user %q", login)
+	}
+	if !active {
+		return nil, engine.Errorf(op, engine.KindUnauthenticated, "user %q is deactivated", login)
+	}
+	return s.Actor(ctx, officeID, userID)
+}
