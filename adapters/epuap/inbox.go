@@ -26,12 +26,17 @@ type Inbox struct {
 	Logger *slog.Logger
 	// Max bounds the documents taken in one run (default 100).
 	Max int
+	// OnReceipt, when set, receives every UPD/UPP pulled from the box (its
+	// raw XML and parsed fields) instead of registering it as an incoming
+	// item: the dispatch records the delivery on its outgoing entry.
+	OnReceipt func(ctx context.Context, a *registry.Actor, r *Receipt) error
 }
 
 // Pulled is what one run did.
 type Pulled struct {
 	Registered int // new incoming items
 	Repeated   int // documents already registered (delivered again), acknowledged now
+	Receipts   int // UPD/UPP handed to OnReceipt
 }
 
 // PullAll registers and acknowledges documents until the box is empty or
@@ -56,6 +61,18 @@ func (in *Inbox) PullAll(ctx context.Context) (Pulled, error) {
 		}
 		if len(rec.Document.Content) == 0 {
 			return out, engine.Errorf("epuap.PullAll", engine.KindUnavailable, "ePUAP returned an empty document from %s: left in the box", rec.BoxAddress)
+		}
+		if in.OnReceipt != nil {
+			if r, err := ParseReceipt(rec.Document.Content); err == nil {
+				if err := in.OnReceipt(ctx, a, r); err != nil {
+					return out, err // not acknowledged: taken again next run
+				}
+				if err := in.Client.Ack(ctx, rec.Document.Content); err != nil {
+					return out, err
+				}
+				out.Receipts++
+				continue
+			}
 		}
 		item, err := in.register(ctx, a, rec)
 		if err != nil {

@@ -11,17 +11,11 @@ import (
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
+	"obieg.dev/obieg/workflows/correspondence"
 )
 
-// who turns the registry's actor into the engine's view of it.
-func who(a *registry.Actor) flow.Who {
-	w := flow.Who{UserID: a.UserID, OfficeID: a.OfficeID, Units: a.Units, Admin: a.Has(registry.RoleAdmin),
-		Head: a.Has(registry.RoleHead), Integrator: a.Has(registry.RoleIntegrator)}
-	for _, p := range a.Positions {
-		w.Positions = append(w.Positions, p.ID)
-	}
-	return w
-}
+// who is the engine's view of the actor.
+func who(a *registry.Actor) flow.Who { return correspondence.WhoOf(a) }
 
 // maxBPMN limits a deployed definition.
 const maxBPMN = 10 << 20

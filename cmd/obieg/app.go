@@ -40,14 +40,17 @@ func open(ctx context.Context) (*app, error) {
 		return nil, fmt.Errorf("blob store %s: %w", cfg.BlobURL, err)
 	}
 	reg := registry.New(db, blobs, registry.Options{Logger: logger})
-	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers, Periodic: epuapPull(cfg, reg, blobs, logger)})
+	a := &app{cfg: cfg, logger: logger, db: db, blobs: blobs, reg: reg}
+	// The pull needs the workflows, which need the engine: a late reference.
+	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers,
+		Periodic: epuapPull(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)})
 	if err != nil {
 		db.Close()
 		blobs.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, logger: logger, db: db, blobs: blobs, flow: fe, reg: reg,
-		corr: correspondence.New(reg, fe)}, nil
+	a.flow, a.corr = fe, correspondence.New(reg, fe)
+	return a, nil
 }
 
 func (a *app) Close() {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -14,11 +15,12 @@ import (
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
+	"obieg.dev/obieg/workflows/correspondence"
 )
 
 // epuapPull builds the periodic ePUAP pull from the configuration, or nil
 // when no ePUAP box is configured.
-func epuapPull(cfg *config, reg *registry.Service, blobs blob.Store, logger *slog.Logger) []flow.Periodic {
+func epuapPull(cfg *config, reg *registry.Service, blobs blob.Store, corr func() *correspondence.Workflows, logger *slog.Logger) []flow.Periodic {
 	if cfg.EPUAPEntity == "" || cfg.EPUAPURL == "" {
 		return nil
 	}
@@ -28,6 +30,15 @@ func epuapPull(cfg *config, reg *registry.Service, blobs blob.Store, logger *slo
 	inbox := &epuap.Inbox{Client: client, Registry: reg, Blobs: blobs, Logger: logger,
 		// The integrator account's office is the office the box belongs to.
 		Actor: func(ctx context.Context) (*registry.Actor, error) { return reg.ActorByLogin(ctx, cfg.EPUAPUser) }}
+	inbox.OnReceipt = func(ctx context.Context, a *registry.Actor, r *epuap.Receipt) error {
+		return corr().EPUAPReceipt(ctx, a, correspondence.WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, func(raw []byte) (registry.File, error) {
+			st, err := blobs.Stage(ctx, bytes.NewReader(raw), epuap.MaxDocumentSize)
+			if err != nil {
+				return registry.File{}, err
+			}
+			return registry.File{Name: r.Kind + ".xml", MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}, nil
+		})
+	}
 	return []flow.Periodic{{Name: "epuap.pull", Schedule: cfg.EPUAPPullSchedule, Run: func(ctx context.Context) error {
 		got, err := inbox.PullAll(ctx)
 		if got.Registered+got.Repeated > 0 || err != nil {

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -392,4 +393,60 @@ func (w *Workflows) openCase(ctx context.Context, c *engine.Call) error {
 	c.Set("caseId", cs.ID.String())
 	c.Set("caseSignature", cs.Signature)
 	return nil
+}
+
+// EPUAPReceipt records an ePUAP proof of delivery (UPD) on the outgoing item
+// it names — the item's id is sent as IdentyfikatorDokumentu — keeping the
+// UPD as a document in the case, and hands the delivery to the waiting
+// dispatch. The delivery date is the UPD's date of receipt (the addressee
+// opened it). A receipt for an unknown item is an error (kept in the box).
+func (w *Workflows) EPUAPReceipt(ctx context.Context, a *registry.Actor, who flow.Who, kind, documentID string, deliveredAt time.Time, raw []byte, stage func([]byte) (registry.File, error)) error {
+	const op = "correspondence.EPUAPReceipt"
+	if kind != "UPD" {
+		return nil // a UPP confirms submission only; the dispatch waits for the UPD
+	}
+	id, err := uuid.Parse(documentID)
+	if err != nil {
+		return engine.Errorf(op, engine.KindInvalid, "UPD names document %q, not one of ours", documentID)
+	}
+	o, err := w.reg.Outgoing(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if o.Status == "delivered" {
+		return nil // recorded by an earlier run
+	}
+	f, err := stage(raw)
+	if err != nil {
+		return err
+	}
+	day := calendar.DateOf(deliveredAt)
+	md := registry.Metadata{Tytul: "UPD — " + o.Number, Typ: "potwierdzenie odbioru/doręczenia/przedłożenia", Data: &day,
+		Tworca: "ePUAP", Dostep: "niepubliczny"}
+	doc, err := w.reg.RegisterDocument(ctx, a, registry.NewDocument{Metadata: md, CaseID: o.CaseID, Files: []registry.File{f},
+		Relations: relationTo(o.DocumentID)})
+	if err != nil {
+		_ = f.Blob.Discard()
+		return err
+	}
+	_, err = w.RecordDelivery(ctx, a, who, id, registry.Delivery{Basis: registry.BasisOpened, Date: &day, ProofDoc: &doc.ID})
+	return err
+}
+
+func relationTo(doc *uuid.UUID) []registry.Relation {
+	if doc == nil {
+		return nil
+	}
+	return []registry.Relation{{To: *doc, Kind: registry.RelProofOfDelivery}}
+}
+
+// WhoOf is the engine's view of a registry actor: user, office, units and
+// positions in force today, roles that matter to the engine.
+func WhoOf(a *registry.Actor) flow.Who {
+	w := flow.Who{UserID: a.UserID, OfficeID: a.OfficeID, Units: a.Units, Admin: a.Has(registry.RoleAdmin),
+		Head: a.Has(registry.RoleHead), Integrator: a.Has(registry.RoleIntegrator)}
+	for _, p := range a.Positions {
+		w.Positions = append(w.Positions, p.ID)
+	}
+	return w
 }
