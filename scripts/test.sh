@@ -16,13 +16,13 @@ if [ ! -x "$gw" ]; then
 fi
 export OBIEG_VERSITYGW="$gw"
 
-# poppler-utils reads the PDFs the tests produce; zbar-tools scans their barcodes.
-if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null; then
+# poppler-utils reads the PDFs the tests produce, zbar-tools scans their barcodes, xmlsec1 checks XML signatures.
+if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null || ! command -v xmlsec1 >/dev/null; then
 	if [ "$(id -u)" = 0 ]; then
-		echo "installing poppler-utils and zbar-tools…" >&2
-		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools >/dev/null
+		echo "installing poppler-utils, zbar-tools and xmlsec1…" >&2
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools xmlsec1 >/dev/null
 	else
-		echo "tests need pdftotext and zbarimg: sudo apt-get install poppler-utils zbar-tools" >&2
+		echo "tests need pdftotext, zbarimg and xmlsec1: sudo apt-get install poppler-utils zbar-tools xmlsec1" >&2
 	fi
 fi
 

@@ -151,3 +151,9 @@ func (c *Client) Deliver(ctx context.Context, r DoreczRequest) (*DoreczResponse,
 	}
 	return ParseDoreczResponse(body)
 }
+
+// SignerFunc adapts a function to SOAPSigner.
+type SignerFunc func(envelope []byte) ([]byte, error)
+
+// SignSOAP calls f.
+func (f SignerFunc) SignSOAP(envelope []byte) ([]byte, error) { return f(envelope) }
