@@ -3,10 +3,12 @@ package epuap
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"strings"
 
+	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
@@ -21,6 +23,10 @@ type Inbox struct {
 	Client   *Client
 	Registry *registry.Service
 	Blobs    blob.Store // the store the registry keeps documents in
+	// Trust is the store of CA certificates signatures must chain to (the
+	// qualified trust services, ePUAP's Profil Zaufany CA); nil verifies
+	// signatures but reports every chain as untrusted.
+	Trust *x509.CertPool
 	// Actor is whom registrations are recorded for: an integrator account.
 	Actor  func(ctx context.Context) (*registry.Actor, error)
 	Logger *slog.Logger
@@ -129,6 +135,12 @@ func (in *Inbox) register(ctx context.Context, a *registry.Actor, rec *Received)
 		if err := stage(safeXMLName(name), "application/xml", content); err != nil {
 			return nil, err
 		}
+		if doc.Signed {
+			files[0].Signature = in.verify(content)
+			if !files[0].Signature.Valid {
+				notes = append(notes, "podpis NIEWAŻNY: "+strings.Join(files[0].Signature.Problems, "; "))
+			}
+		}
 		for _, att := range doc.Attachments {
 			switch {
 			case att.URI != "":
@@ -191,4 +203,25 @@ func (in *Inbox) stageFile(ctx context.Context, name, mediaType string, data []b
 		head = head[:512]
 	}
 	return registry.File{Name: name, MediaType: mediaType, Head: head, Blob: st}, nil
+}
+
+// verify checks the XAdES signature of a document: every reference with
+// SignedProperties, the signing certificate's digest, the chain to Trust.
+func (in *Inbox) verify(doc []byte) *registry.SignatureCheck {
+	res, err := sign.VerifyEnveloped(doc, in.Trust)
+	if err != nil {
+		return &registry.SignatureCheck{Problems: []string{"podpis nieczytelny: " + err.Error()}}
+	}
+	c := &registry.SignatureCheck{Valid: res.Valid, Problems: res.Problems}
+	if res.Signer != nil {
+		c.Signer = res.Signer.Subject.String()
+	}
+	if !res.SigningTime.IsZero() {
+		t := res.SigningTime
+		c.SigningTime = &t
+	}
+	if pz := res.ProfilZaufany; pz != nil {
+		c.GivenName, c.FamilyName, c.PESEL = pz.GivenName, pz.FamilyName, pz.PESEL
+	}
+	return c
 }

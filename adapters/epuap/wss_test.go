@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/http/httptest"
 	"os"
@@ -105,4 +106,49 @@ func TestWSSecurityClientAndSimulator(t *testing.T) {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xmlsec1 rejected a signed nadaj request: %v\n%s", err, msg)
 	}
+}
+
+// Signed documents pulled from the box are verified on registration: the
+// result — signer, Profil Zaufany identity, problems — is kept with the
+// document; a document altered after signing is kept as invalid.
+func TestPulledSignaturesVerified(t *testing.T) {
+	b := setupInbox(t)
+	key, trust, _ := officeKey(t)
+	b.inbox.Trust = trust
+	pismo := []byte(`<?xml version="1.0" encoding="UTF-8"?><wnio:Dokument xmlns:wnio="http://crd.gov.pl/wzor/2013/12/12/1410/"><wnio:TrescDokumentu><wnio:Tytul>Wniosek podpisany</wnio:Tytul><wnio:Tekst>Proszę o zaświadczenie.</wnio:Tekst></wnio:TrescDokumentu></wnio:Dokument>`)
+	pz := []byte(`<PodpisZP xmlns="http://crd.gov.pl/xml/schematy/ppzp/"><DaneZP><DanePodpisujacego><Imie>Jan</Imie><Nazwisko>Kowalski</Nazwisko><PESEL>44051401359</PESEL></DanePodpisujacego></DaneZP></PodpisZP>`)
+	signed, err := sign.SignEnvelopedWith(pismo, key, time.Now(), sign.EnvelopedOptions{ClaimedRoles: [][]byte{pz}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := bytes.Replace(signed, []byte("zaświadczenie"), []byte("zaświadczeniE"), 1)
+	for i, doc := range [][]byte{signed, tampered} {
+		b.sim.Put(b.box, epuap.Received{Sender: epuap.BoxSender{FirstName: "Jan", Surname: fmt.Sprint("Kowalski ", i)}, Document: epuap.Document{FileName: "wniosek.xml", Content: doc}})
+	}
+	if got, err := b.inbox.PullAll(b.ctx); err != nil || got.Registered != 2 {
+		t.Fatalf("pull: %+v %v", got, err)
+	}
+	rows, err := b.db.Pool.Query(b.ctx, `SELECT s.valid, s.given_name, s.family_name, s.pesel, s.signer, s.problems::text, i.notes
+		FROM document_signatures s JOIN incoming_items i ON i.document_id = s.document_id ORDER BY i.n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var results []string
+	for rows.Next() {
+		var valid bool
+		var given, family, pesel, signer, problems, notes string
+		if err := rows.Scan(&valid, &given, &family, &pesel, &signer, &problems, &notes); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, fmt.Sprintf("%v|%s %s|%s|%s|%s", valid, given, family, pesel, problems, notes))
+		if !strings.Contains(signer, "system EZD") {
+			t.Errorf("signer %q", signer)
+		}
+	}
+	if len(results) != 2 || !strings.HasPrefix(results[0], "true|Jan Kowalski|44051401359|[]") || !strings.HasPrefix(results[1], "false|") ||
+		!strings.Contains(results[1], "NIEWAŻNY") {
+		t.Fatalf("signature checks:\n%s", strings.Join(results, "\n"))
+	}
+	t.Logf("tampered copy: %s", results[1])
 }

@@ -225,7 +225,7 @@ func verifyEnveloped(d *document, trust *x509.CertPool, res *Result) {
 			res.problem("reference URI=%q: %v", uri, err)
 			continue
 		}
-		if target != nil {
+		if target != nil && !sig.within(target) { // the enveloped signature itself is not signed content
 			signed = append(signed, target)
 		}
 	}

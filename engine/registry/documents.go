@@ -19,15 +19,31 @@ import (
 // Document is a registered document: immutable metadata and immutable
 // versions, each a blob addressed by its SHA-256.
 type Document struct {
-	ID           uuid.UUID  `json:"id"`
-	CaseID       *uuid.UUID `json:"caseId,omitempty"`
-	Title        string     `json:"title"`
-	Kind         string     `json:"kind"`
-	Metadata     Metadata   `json:"metadata"`
-	RegisteredBy uuid.UUID  `json:"registeredBy"`
-	RegisteredAt time.Time  `json:"registeredAt"`
-	Versions     []Version  `json:"versions"`
-	Relations    []Relation `json:"relations,omitempty"`
+	ID           uuid.UUID        `json:"id"`
+	CaseID       *uuid.UUID       `json:"caseId,omitempty"`
+	Title        string           `json:"title"`
+	Kind         string           `json:"kind"`
+	Metadata     Metadata         `json:"metadata"`
+	RegisteredBy uuid.UUID        `json:"registeredBy"`
+	RegisteredAt time.Time        `json:"registeredAt"`
+	Versions     []Version        `json:"versions"`
+	Relations    []Relation       `json:"relations,omitempty"`
+	Signatures   []SignatureCheck `json:"signatures,omitempty"`
+}
+
+// SignatureCheck is the verification of the signature in a document
+// version, made when it was registered (an adapter verifies; the registry
+// keeps the result).
+type SignatureCheck struct {
+	Version     int        `json:"version"`
+	Valid       bool       `json:"valid"`
+	Signer      string     `json:"signer,omitempty"`
+	GivenName   string     `json:"givenName,omitempty"` // Profil Zaufany identity
+	FamilyName  string     `json:"familyName,omitempty"`
+	PESEL       string     `json:"pesel,omitempty"`
+	SigningTime *time.Time `json:"signingTime,omitempty"`
+	Problems    []string   `json:"problems,omitempty"`
+	VerifiedAt  time.Time  `json:"verifiedAt"`
 }
 
 // Version is one immutable content file of a document. A document
@@ -65,6 +81,7 @@ type File struct {
 	MediaType string
 	Head      []byte // the first bytes of the content, to check it is what it claims
 	Blob      *blob.Staged
+	Signature *SignatureCheck // the verification of a signature in the file, if it had one
 }
 
 // NewDocument is what registering a document needs.
@@ -190,6 +207,18 @@ func (s *Service) insertDocument(ctx context.Context, tx pgx.Tx, a *Actor, in Ne
 			return nil, err
 		}
 		d.Versions = append(d.Versions, v)
+		if sc := f.Signature; sc != nil {
+			sc.Version, sc.VerifiedAt = v.N, now
+			problems := sc.Problems
+			if problems == nil {
+				problems = []string{}
+			}
+			if _, err := tx.Exec(ctx, q["InsertSignature"], a.OfficeID, d.ID, v.N, sc.Valid, sc.Signer, sc.GivenName, sc.FamilyName,
+				sc.PESEL, sc.SigningTime, problems, now); err != nil {
+				return nil, err
+			}
+			d.Signatures = append(d.Signatures, *sc)
+		}
 	}
 	for i, r := range in.Relations {
 		r.From = d.ID
@@ -283,7 +312,14 @@ func (s *Service) Document(ctx context.Context, a *Actor, id uuid.UUID) (*Docume
 			return err
 		}
 		rows, _ := tx.Query(ctx, q["DocumentRelations"], id)
-		d.Relations, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Relation])
+		if d.Relations, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Relation]); err != nil {
+			return err
+		}
+		rows, _ = tx.Query(ctx, q["DocumentSignatures"], id)
+		d.Signatures, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (SignatureCheck, error) {
+			var c SignatureCheck
+			return c, r.Scan(&c.Version, &c.Valid, &c.Signer, &c.GivenName, &c.FamilyName, &c.PESEL, &c.SigningTime, &c.Problems, &c.VerifiedAt)
+		})
 		return err
 	})
 	if err != nil {

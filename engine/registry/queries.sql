@@ -392,3 +392,11 @@ ORDER BY max_weight_g, valid_from DESC LIMIT 1;
 SELECT id, channel, max_weight_g, price, valid_from, valid_to FROM postage_rates
 WHERE valid_to IS NULL OR valid_to >= $1
 ORDER BY channel, max_weight_g, valid_from;
+
+-- name: InsertSignature
+INSERT INTO document_signatures (office_id, document_id, version, valid, signer, given_name, family_name, pesel, signing_time, problems, verified_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: DocumentSignatures
+SELECT version, valid, signer, given_name, family_name, pesel, signing_time, problems, verified_at
+FROM document_signatures WHERE document_id = $1 ORDER BY version;
