@@ -26,6 +26,9 @@ type c14nAlg struct {
 
 var excC14N = c14nAlg{exclusive: true}
 
+// maxPrefixList bounds the InclusiveNamespaces PrefixList (in bytes).
+const maxPrefixList = 512
+
 // c14nFor returns the canonicalization named by uri; el is the
 // CanonicalizationMethod or Transform element, read for an
 // InclusiveNamespaces PrefixList.
@@ -46,6 +49,9 @@ func c14nFor(uri string, el *node) (c14nAlg, bool) {
 		if in := el.first(algExcC14N, "InclusiveNamespaces"); in != nil {
 			list, _ := in.attr("", "PrefixList")
 			a.inclusive = map[string]bool{}
+			if len(list) > maxPrefixList {
+				return a, false
+			}
 			for _, p := range strings.Fields(list) {
 				if p == "#default" {
 					p = ""
@@ -58,20 +64,26 @@ func c14nFor(uri string, el *node) (c14nAlg, bool) {
 }
 
 type canonicalizer struct {
-	b       bytes.Buffer
-	alg     c14nAlg
-	exclude *node
+	b        bytes.Buffer
+	alg      c14nAlg
+	exclude  *node
+	scope    nsStack // namespaces in scope
+	rendered nsStack // namespace declarations in effect in the output
+}
+
+func newCanonicalizer(alg c14nAlg, exclude *node) *canonicalizer {
+	return &canonicalizer{alg: alg, exclude: exclude, scope: nsStack{}, rendered: nsStack{}}
 }
 
 // canonDoc canonicalizes the whole document except exclude.
 func canonDoc(d *document, alg c14nAlg, exclude *node) []byte {
-	c := &canonicalizer{alg: alg, exclude: exclude}
+	c := newCanonicalizer(alg, exclude)
 	afterRoot := false
 	for _, n := range d.top {
 		switch n.kind {
 		case elemNode:
 			if n != exclude {
-				c.element(n, map[string]string{}, map[string]string{}, nil)
+				c.element(n, true, nil)
 			}
 			afterRoot = true
 		case piNode, commentNode:
@@ -93,27 +105,26 @@ func canonDoc(d *document, alg c14nAlg, exclude *node) []byte {
 // canonElem canonicalizes the subtree of el (a document subset whose apex
 // is el) except exclude.
 func canonElem(el *node, alg c14nAlg, exclude *node) []byte {
-	c := &canonicalizer{alg: alg, exclude: exclude}
-	// in-scope namespaces of el's parent, nearest declaration wins
-	scope := map[string]string{}
-	var inherited []attr // xml:* attributes of ancestors, for inclusive c14n
+	c := newCanonicalizer(alg, exclude)
+	var ancestors []*node
 	for e := el.parent; e != nil; e = e.parent {
-		for _, d := range e.decls {
-			if _, ok := scope[d.prefix]; !ok {
-				scope[d.prefix] = d.uri
-			}
+		ancestors = append(ancestors, e)
+	}
+	var inherited []attr                       // xml:* attributes of ancestors, for inclusive c14n
+	for i := len(ancestors) - 1; i >= 0; i-- { // outermost first: the nearest wins
+		for _, d := range ancestors[i].decls {
+			c.scope.push(d.prefix, d.uri)
 		}
+	}
+	for _, e := range ancestors {
 		for _, a := range e.attrs {
-			if a.prefix == "xml" && !hasXMLAttr(inherited, a.local) {
+			if a.prefix == "xml" && !alg.exclusive && !hasXMLAttr(inherited, a.local) {
 				inherited = append(inherited, a)
 			}
 		}
 	}
-	if alg.exclusive {
-		inherited = nil
-	}
 	if el != exclude {
-		c.element(el, scope, map[string]string{}, inherited)
+		c.element(el, true, inherited)
 	}
 	return c.b.Bytes()
 }
@@ -140,63 +151,55 @@ func (c *canonicalizer) other(n *node) {
 	}
 }
 
-// element writes n. scope holds the namespaces in scope at n's parent,
-// rendered those rendered by n's output ancestors; inherited holds xml:*
-// attributes to add to the apex.
-func (c *canonicalizer) element(n *node, scope, rendered map[string]string, inherited []attr) {
-	if len(n.decls) > 0 {
-		s := make(map[string]string, len(scope)+len(n.decls))
-		for k, v := range scope {
-			s[k] = v
-		}
-		for _, d := range n.decls {
-			s[d.prefix] = d.uri
-		}
-		scope = s
+// element writes n; apex is true for the first element written, which
+// gets inherited (xml:* attributes of its ancestors, inclusive c14n only).
+func (c *canonicalizer) element(n *node, apex bool, inherited []attr) {
+	for _, d := range n.decls {
+		c.scope.push(d.prefix, d.uri)
 	}
 	var out []nsDecl
+	var seen map[string]bool
 	consider := func(p string) {
-		u := scope[p] // "" when no default namespace
-		if r, ok := rendered[p]; ok && r == u || !ok && u == "" {
+		if p == "xml" || seen[p] {
 			return
 		}
-		for _, d := range out {
-			if d.prefix == p {
-				return
-			}
+		u, _ := c.scope.top(p) // "" when no default namespace
+		if r, ok := c.rendered.top(p); ok && r == u || !ok && u == "" {
+			return
 		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[p] = true
 		out = append(out, nsDecl{p, u})
 	}
-	if c.alg.exclusive {
+	switch {
+	case c.alg.exclusive: // visibly utilized prefixes and the PrefixList
 		consider(n.prefix)
 		for _, a := range n.attrs {
-			if a.prefix != "" && a.prefix != "xml" {
+			if a.prefix != "" {
 				consider(a.prefix)
 			}
 		}
 		for p := range c.alg.inclusive {
-			if _, ok := scope[p]; ok || p == "" {
+			if _, ok := c.scope.top(p); ok || p == "" {
 				consider(p)
 			}
 		}
-	} else {
-		for p := range scope {
-			consider(p)
+	case apex: // every namespace in scope
+		for p := range c.scope {
+			if _, ok := c.scope.top(p); ok {
+				consider(p)
+			}
 		}
-		if _, ok := scope[""]; !ok {
-			consider("")
+	default: // the parent is output: only what n changes
+		for _, d := range n.decls {
+			consider(d.prefix)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].prefix < out[j].prefix })
-	if len(out) > 0 {
-		r := make(map[string]string, len(rendered)+len(out))
-		for k, v := range rendered {
-			r[k] = v
-		}
-		for _, d := range out {
-			r[d.prefix] = d.uri
-		}
-		rendered = r
+	for _, d := range out {
+		c.rendered.push(d.prefix, d.uri)
 	}
 
 	type sattr struct {
@@ -233,11 +236,17 @@ func (c *canonicalizer) element(n *node, scope, rendered map[string]string, inhe
 	for _, ch := range n.children {
 		if ch.kind == elemNode {
 			if ch != c.exclude {
-				c.element(ch, scope, rendered, nil)
+				c.element(ch, false, nil)
 			}
 			continue
 		}
 		c.other(ch)
 	}
 	c.b.WriteString("</" + name + ">")
+	for _, d := range out {
+		c.rendered.pop(d.prefix)
+	}
+	for _, d := range n.decls {
+		c.scope.pop(d.prefix)
+	}
 }

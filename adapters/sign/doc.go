@@ -23,8 +23,12 @@
 // namespace declarations, canonicalized by this package (Canonical XML 1.0
 // and Exclusive XML Canonicalization 1.0), and verified only from a fresh
 // parse of the bytes given: nothing computed before parsing is trusted.
-// Input is untrusted: it is bounded by MaxInputSize and MaxDepth, DOCTYPEs
-// and entities are refused, and no function panics on any input.
+// Input is untrusted: it is bounded by MaxInputSize, MaxDepth and MaxAttrs
+// (and the work one signature may ask for: references, transforms,
+// certificates), DOCTYPEs and entities are refused, processing is linear in
+// the input, and no function panics on any input. What SignSOAP and
+// SignEnveloped return has been verified from a fresh parse before it is
+// handed out.
 //
 // What it must not do: no network (no fetching of certificates, CRLs, OCSP
 // or external references; only same-document references are followed), no

@@ -20,8 +20,9 @@ func invalid(op, msg string, err error) error {
 }
 
 // parse reads data into a tree. It refuses inputs over MaxInputSize, DTDs
-// (so entity expansion cannot happen), nesting over MaxDepth, unbound
-// prefixes, duplicate attributes and mismatched tags.
+// (so entity expansion cannot happen), nesting over MaxDepth, more than
+// MaxAttrs attributes on an element, unbound prefixes, duplicate attributes
+// and mismatched tags. Names are resolved to namespaces here, once.
 func parse(op string, data []byte) (*document, error) {
 	if len(data) > MaxInputSize {
 		return nil, engine.E(op, engine.KindTooLarge, fmt.Sprintf("XML input is larger than %d bytes", MaxInputSize))
@@ -30,7 +31,9 @@ func parse(op string, data []byte) (*document, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	doc := &document{src: data}
+	scope := nsStack{}
 	var cur *node
+	var text []byte // character data not yet added to cur
 	depth := 0
 	add := func(n *node) {
 		if cur == nil {
@@ -39,6 +42,12 @@ func parse(op string, data []byte) (*document, error) {
 		}
 		n.parent = cur
 		cur.children = append(cur.children, n)
+	}
+	flush := func() {
+		if text != nil {
+			add(&node{kind: textNode, data: string(text)})
+			text = nil
+		}
 	}
 	for {
 		start := dec.InputOffset()
@@ -49,6 +58,9 @@ func parse(op string, data []byte) (*document, error) {
 		if err != nil {
 			return nil, invalid(op, "malformed XML", err)
 		}
+		if _, isText := tok.(xml.CharData); !isText {
+			flush()
+		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth++; depth > MaxDepth {
@@ -58,6 +70,9 @@ func parse(op string, data []byte) (*document, error) {
 				return nil, invalid(op, "more than one root element", nil)
 			}
 			n, err := newElement(t, data[start:dec.InputOffset()])
+			if err == nil {
+				err = scope.resolve(n)
+			}
 			if err != nil {
 				return nil, invalid(op, "malformed XML", err)
 			}
@@ -74,6 +89,9 @@ func parse(op string, data []byte) (*document, error) {
 			if start == dec.InputOffset() { // <a/>: no end tag in the source
 				cur.endStart = -1
 			}
+			for _, d := range cur.decls {
+				scope.pop(d.prefix)
+			}
 			cur, depth = cur.parent, depth-1
 		case xml.CharData:
 			if cur == nil {
@@ -82,11 +100,7 @@ func parse(op string, data []byte) (*document, error) {
 				}
 				continue
 			}
-			if k := len(cur.children); k > 0 && cur.children[k-1].kind == textNode {
-				cur.children[k-1].data += string(t)
-			} else {
-				add(&node{kind: textNode, data: string(t)})
-			}
+			text = append(text, t...)
 		case xml.Comment:
 			add(&node{kind: commentNode, data: string(t)})
 		case xml.ProcInst:
@@ -107,16 +121,64 @@ func parse(op string, data []byte) (*document, error) {
 	if doc.root == nil {
 		return nil, invalid(op, "no root element", nil)
 	}
-	if err := checkNames(doc.root); err != nil {
-		return nil, invalid(op, "malformed XML", err)
-	}
 	return doc, nil
+}
+
+// nsStack holds, for each prefix, the namespaces bound to it from the
+// outermost to the innermost element being read or written.
+type nsStack map[string][]string
+
+func (s nsStack) top(prefix string) (string, bool) {
+	if prefix == "xml" {
+		return nsXML, true
+	}
+	v := s[prefix]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+func (s nsStack) push(prefix, uri string) { s[prefix] = append(s[prefix], uri) }
+
+func (s nsStack) pop(prefix string) { v := s[prefix]; s[prefix] = v[:len(v)-1] }
+
+// resolve pushes n's declarations and records the namespaces of n and its
+// attributes, refusing unbound prefixes and duplicate attributes.
+func (s nsStack) resolve(n *node) error {
+	for _, d := range n.decls {
+		s.push(d.prefix, d.uri)
+	}
+	u, ok := s.top(n.prefix)
+	if !ok && n.prefix != "" {
+		return fmt.Errorf("unbound prefix %q", n.prefix)
+	}
+	n.ns, n.resolved = u, true
+	seen := make(map[[2]string]bool, len(n.attrs))
+	for i := range n.attrs {
+		a := &n.attrs[i]
+		if a.prefix != "" {
+			if a.space, ok = s.top(a.prefix); !ok {
+				return fmt.Errorf("unbound prefix %q", a.prefix)
+			}
+		}
+		a.resolved = true
+		k := [2]string{a.space, a.local}
+		if seen[k] {
+			return fmt.Errorf("duplicate attribute %s", a.local)
+		}
+		seen[k] = true
+	}
+	return nil
 }
 
 func newElement(t xml.StartElement, raw []byte) (*node, error) {
 	n := &node{kind: elemNode, prefix: t.Name.Space, local: t.Name.Local, endStart: -1}
 	if err := checkName(n.prefix, n.local); err != nil {
 		return nil, err
+	}
+	if len(t.Attr) > MaxAttrs {
+		return nil, fmt.Errorf("more than %d attributes on <%s>", MaxAttrs, qname(n.prefix, n.local))
 	}
 	vals := make([]string, len(t.Attr))
 	needRaw := false
@@ -154,7 +216,7 @@ func newElement(t xml.StartElement, raw []byte) (*node, error) {
 		case a.Name.Space == "" && a.Name.Local == "xmlns":
 			n.decls = append(n.decls, nsDecl{"", vals[i]})
 		default:
-			n.attrs = append(n.attrs, attr{a.Name.Space, a.Name.Local, vals[i]})
+			n.attrs = append(n.attrs, attr{prefix: a.Name.Space, local: a.Name.Local, value: vals[i]})
 		}
 	}
 	return n, nil
@@ -163,37 +225,6 @@ func newElement(t xml.StartElement, raw []byte) (*node, error) {
 func checkName(prefix, local string) error {
 	if local == "" || strings.Contains(local, ":") || strings.Contains(prefix, ":") {
 		return fmt.Errorf("bad name %q", qname(prefix, local))
-	}
-	return nil
-}
-
-// checkNames checks that every prefix is bound and that no element has two
-// attributes with the same expanded name.
-func checkNames(n *node) error {
-	if _, ok := n.lookup(n.prefix); !ok || n.prefix == "xmlns" {
-		return fmt.Errorf("unbound prefix %q", n.prefix)
-	}
-	seen := map[[2]string]bool{}
-	for _, a := range n.attrs {
-		u, ok := n.lookup(a.prefix)
-		if a.prefix != "" && !ok {
-			return fmt.Errorf("unbound prefix %q", a.prefix)
-		}
-		if a.prefix == "" {
-			u = ""
-		}
-		k := [2]string{u, a.local}
-		if seen[k] {
-			return fmt.Errorf("duplicate attribute %s", a.local)
-		}
-		seen[k] = true
-	}
-	for _, c := range n.children {
-		if c.kind == elemNode {
-			if err := checkNames(c); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }

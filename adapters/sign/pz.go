@@ -40,15 +40,15 @@ func findPZ(scopes []*node) *PZIdentity {
 			cand := &PZIdentity{Shape: shape}
 			walk(e, func(f *node) {
 				l := strings.ToLower(f.local)
-				v := strings.TrimSpace(f.innerText())
+				v := func() string { return strings.TrimSpace(f.innerText()) }
 				switch {
 				case cand.GivenName == "" && oneOf(l, pzGiven):
-					cand.GivenName = v
+					cand.GivenName = v()
 				case cand.FamilyName == "" && oneOf(l, pzFamily):
-					cand.FamilyName = v
+					cand.FamilyName = v()
 				case cand.PESEL == "" && oneOf(l, pzPESEL):
 					// ETSI EN 319 412-1 semantics identifier: PNOPL-<PESEL>
-					cand.PESEL = strings.TrimPrefix(v, "PNOPL-")
+					cand.PESEL = strings.TrimPrefix(v(), "PNOPL-")
 				}
 			})
 			if cand.GivenName != "" || cand.FamilyName != "" || cand.PESEL != "" {

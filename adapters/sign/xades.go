@@ -338,7 +338,10 @@ func signingCert(x string, ssp *node, certs []*x509.Certificate, res *Result) *x
 		return certs[0]
 	}
 	if serial := cert.first(x, "IssuerSerial").first(nsDS, "X509SerialNumber"); serial != nil {
-		n, ok := new(big.Int).SetString(strings.TrimSpace(serial.text()), 10)
+		n, ok := new(big.Int), false
+		if text := strings.TrimSpace(serial.text()); len(text) <= 64 {
+			n, ok = n.SetString(text, 10)
+		}
 		if !ok || n.Cmp(signer.SerialNumber) != 0 {
 			res.problem("SigningCertificate IssuerSerial serial number does not match the certificate")
 		}

@@ -12,6 +12,10 @@ const MaxInputSize = 20 << 20
 // MaxDepth is the deepest element nesting accepted.
 const MaxDepth = 200
 
+// MaxAttrs is the largest number of attributes (namespace declarations
+// included) accepted on one element.
+const MaxAttrs = 256
+
 const nsXML = "http://www.w3.org/XML/1998/namespace"
 
 type nodeKind uint8
@@ -25,7 +29,11 @@ const (
 
 type nsDecl struct{ prefix, uri string } // prefix "" is the default namespace
 
-type attr struct{ prefix, local, value string }
+type attr struct {
+	prefix, local, value string
+	space                string // namespace, when resolved
+	resolved             bool
+}
 
 // node is one node of the tree this package parses XML into. Unlike
 // encoding/xml's resolved names it keeps prefixes and namespace declarations
@@ -33,6 +41,8 @@ type attr struct{ prefix, local, value string }
 type node struct {
 	kind          nodeKind
 	prefix, local string // element name; PI target in local
+	ns            string // namespace of the element, when resolved
+	resolved      bool   // ns is set (parsed elements); else looked up
 	decls         []nsDecl
 	attrs         []attr
 	children      []*node
@@ -73,13 +83,16 @@ func (n *node) space() string {
 	if n == nil {
 		return ""
 	}
+	if n.resolved {
+		return n.ns
+	}
 	u, _ := n.lookup(n.prefix)
 	return u
 }
 
 func (n *node) attrSpace(a attr) string {
-	if a.prefix == "" {
-		return ""
+	if a.resolved || a.prefix == "" {
+		return a.space
 	}
 	u, _ := n.lookup(a.prefix)
 	return u
@@ -221,7 +234,7 @@ func textElem(prefix, local, text string) *node {
 }
 
 func (n *node) setAttr(prefix, local, value string) *node {
-	n.attrs = append(n.attrs, attr{prefix, local, value})
+	n.attrs = append(n.attrs, attr{prefix: prefix, local: local, value: value})
 	return n
 }
 

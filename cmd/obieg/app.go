@@ -42,14 +42,22 @@ func open(ctx context.Context) (*app, error) {
 	reg := registry.New(db, blobs, registry.Options{Logger: logger})
 	a := &app{cfg: cfg, logger: logger, db: db, blobs: blobs, reg: reg}
 	// The pull needs the workflows, which need the engine: a late reference.
-	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers,
-		Periodic: epuapPull(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)})
+	periodic, sender, err := epuapSetup(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)
+	if err != nil {
+		db.Close()
+		blobs.Close()
+		return nil, err
+	}
+	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers, Periodic: periodic})
 	if err != nil {
 		db.Close()
 		blobs.Close()
 		return nil, err
 	}
 	a.flow, a.corr = fe, correspondence.New(reg, fe)
+	if sender != nil {
+		a.corr.Electronic = sender
+	}
 	return a, nil
 }
 

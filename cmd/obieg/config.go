@@ -31,6 +31,14 @@ type config struct {
 	EPUAPURL          string `env:"EPUAP_URL"`                     // base URL with /pull, /skrytka, /doreczyciel (the simulator's layout)
 	EPUAPPullSchedule string `env:"EPUAP_PULL_SCHEDULE" envDefault:"*/5 * * * *"`
 	EPUAPSimListen    string `env:"EPUAP_SIM_LISTEN" envDefault:"127.0.0.1:8081"`
+	// The office system's certificate for WS-Security and XAdES: a .p12/.pfx
+	// (with EPUAP_CERT_PASSWORD) or a PEM file holding certificate and key.
+	// Without it requests go unsigned (the simulator accepts them; ePUAP does not)
+	// and official delivery (dorecz) is off.
+	EPUAPCert         string `env:"EPUAP_CERT"`
+	EPUAPCertPassword string `env:"EPUAP_CERT_PASSWORD"`
+	// PEM bundle of the CAs signatures on pulled documents must chain to.
+	EPUAPTrust string `env:"EPUAP_TRUST"`
 }
 
 // localEnv is written by `make run` with the URL of the project-local database.

@@ -3,33 +3,56 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"obieg.dev/obieg/adapters/epuap"
 	"obieg.dev/obieg/adapters/epuap/sim"
+	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/workflows/correspondence"
 )
 
-// epuapPull builds the periodic ePUAP pull from the configuration, or nil
-// when no ePUAP box is configured.
-func epuapPull(cfg *config, reg *registry.Service, blobs blob.Store, corr func() *correspondence.Workflows, logger *slog.Logger) []flow.Periodic {
+// epuapSetup builds the ePUAP pull (a periodic task) and the official
+// sender from the configuration; both nil when no ePUAP box is configured.
+func epuapSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr func() *correspondence.Workflows, logger *slog.Logger) ([]flow.Periodic, *epuap.Sender, error) {
 	if cfg.EPUAPEntity == "" || cfg.EPUAPURL == "" {
-		return nil
+		return nil, nil, nil
 	}
 	base := strings.TrimSuffix(cfg.EPUAPURL, "/")
 	client := &epuap.Client{Endpoints: epuap.Endpoints{Pull: base + "/pull", Skrytka: base + "/skrytka", Doreczyciel: base + "/doreczyciel"},
 		Entity: cfg.EPUAPEntity, Box: cfg.EPUAPBox, HTTP: &http.Client{Timeout: 60 * time.Second}}
+	var sender *epuap.Sender
+	if cfg.EPUAPCert != "" {
+		key, err := loadKey(cfg.EPUAPCert, cfg.EPUAPCertPassword)
+		if err != nil {
+			return nil, nil, fmt.Errorf("OBIEG_EPUAP_CERT: %w", err)
+		}
+		client.Signer = epuap.SignerFunc(func(env []byte) ([]byte, error) { return sign.SignSOAP(env, key, time.Now()) })
+		sender = &epuap.Sender{Client: client, Key: key}
+	}
 	inbox := &epuap.Inbox{Client: client, Registry: reg, Blobs: blobs, Logger: logger,
 		// The integrator account's office is the office the box belongs to.
 		Actor: func(ctx context.Context) (*registry.Actor, error) { return reg.ActorByLogin(ctx, cfg.EPUAPUser) }}
+	if cfg.EPUAPTrust != "" {
+		pem, err := os.ReadFile(cfg.EPUAPTrust)
+		if err != nil {
+			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: %w", err)
+		}
+		inbox.Trust = x509.NewCertPool()
+		if !inbox.Trust.AppendCertsFromPEM(pem) {
+			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: no certificates in %s", cfg.EPUAPTrust)
+		}
+	}
 	inbox.OnReceipt = func(ctx context.Context, a *registry.Actor, r *epuap.Receipt) error {
 		return corr().EPUAPReceipt(ctx, a, correspondence.WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, func(raw []byte) (registry.File, error) {
 			st, err := blobs.Stage(ctx, bytes.NewReader(raw), epuap.MaxDocumentSize)
@@ -39,13 +62,27 @@ func epuapPull(cfg *config, reg *registry.Service, blobs blob.Store, corr func()
 			return registry.File{Name: r.Kind + ".xml", MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}, nil
 		})
 	}
-	return []flow.Periodic{{Name: "epuap.pull", Schedule: cfg.EPUAPPullSchedule, Run: func(ctx context.Context) error {
+	pull := flow.Periodic{Name: "epuap.pull", Schedule: cfg.EPUAPPullSchedule, Run: func(ctx context.Context) error {
 		got, err := inbox.PullAll(ctx)
-		if got.Registered+got.Repeated > 0 || err != nil {
-			logger.Info("ePUAP pull", slog.Int("registered", got.Registered), slog.Int("repeated", got.Repeated), slog.Any("error", err))
+		if got.Registered+got.Repeated+got.Receipts > 0 || err != nil {
+			logger.Info("ePUAP pull", slog.Int("registered", got.Registered), slog.Int("repeated", got.Repeated),
+				slog.Int("receipts", got.Receipts), slog.Any("error", err))
 		}
 		return err
-	}}}
+	}}
+	return []flow.Periodic{pull}, sender, nil
+}
+
+// loadKey reads a PKCS#12 file, or a PEM file with the certificate and key.
+func loadKey(path, password string) (*sign.Key, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		return sign.LoadPEM(data, data)
+	}
+	return sign.LoadPKCS12(data, password)
 }
 
 // cmdEPUAPSim runs the ePUAP simulator until interrupted.

@@ -198,9 +198,6 @@ func (s *Service) MarkSent(ctx context.Context, a *Actor, id uuid.UUID, sentOn *
 	if err := requireActor(op, a); err != nil {
 		return nil, err
 	}
-	if !a.Has(RoleRegistry) && !a.Has(RoleAdmin) && !a.Has(RoleIntegrator) {
-		return nil, forbidden(op, "only the registry office dispatches letters")
-	}
 	if postage < 0 {
 		return nil, engine.Invalid(op, "postage", "postage must not be negative")
 	}
@@ -212,6 +209,18 @@ func (s *Service) MarkSent(ctx context.Context, a *Actor, id uuid.UUID, sentOn *
 		var err error
 		if o, err = scanOutgoing(tx.QueryRow(ctx, q["GetOutgoing"], id)); err != nil {
 			return postgres.NotFound(op, err, "no outgoing item %s", id)
+		}
+		// Paper leaves through the registry office; an electronic letter is
+		// sent by the system for whoever works its case.
+		if !a.Has(RoleRegistry) && !a.Has(RoleAdmin) && !a.Has(RoleIntegrator) {
+			electronic := o.Channel == "epuap" || o.Channel == "edoreczenia"
+			if !electronic || o.CaseID == nil {
+				return forbidden(op, "only the registry office dispatches letters")
+			}
+			c, err := getCase(ctx, tx, q["GetCase"], *o.CaseID)
+			if err != nil || !a.canAttach(c) {
+				return forbidden(op, "you may not send letters in this case")
+			}
 		}
 		if o.Status != "prepared" {
 			return engine.Errorf(op, engine.KindConflict, "%s is already %s", o.Number, o.Status)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -22,10 +23,20 @@ var definitions embed.FS
 // delivery, keyed by the outgoing item's id.
 const MessageDelivered = "correspondence.delivered"
 
+// ElectronicSender delivers a letter through an electronic channel (the
+// ePUAP adapter implements it for "epuap"). id identifies the letter in the
+// proof of delivery that comes back.
+type ElectronicSender interface {
+	Send(ctx context.Context, channel, address, id, caseSignature, title, fileName, mediaType string, content []byte) error
+}
+
 // Workflows connects the kancelaria workflows to the registry.
 type Workflows struct {
 	reg  *registry.Service
 	flow *flow.Engine
+	// Electronic sends letters by electronic channels; nil: no adapter is
+	// configured and electronic dispatch fails visibly (an incident).
+	Electronic ElectronicSender
 }
 
 // New registers the handlers of the kancelaria workflows on fe.
@@ -265,12 +276,51 @@ func (w *Workflows) recordInPerson(ctx context.Context, c *engine.Call) error {
 	return err
 }
 
-// sendElectronic: the e-Doręczenia and ePUAP adapters are not part of this
-// build yet; the step fails visibly (an incident after its retries) rather
-// than pretending to send.
+// sendElectronic sends the letter through its electronic channel and marks
+// it sent; the proof of delivery (UPD, evidence) comes back as a message.
+// Without an adapter for the channel the step fails visibly (an incident
+// after its retries) rather than pretending to send.
 func (w *Workflows) sendElectronic(ctx context.Context, c *engine.Call) error {
-	return fmt.Errorf("no %s adapter is configured in this installation: send %s another way and record its delivery",
-		str(c.Vars, "channel"), str(c.Vars, "outgoingNumber"))
+	if w.Electronic == nil {
+		return fmt.Errorf("no %s adapter is configured in this installation: send %s another way and record its delivery",
+			str(c.Vars, "channel"), str(c.Vars, "outgoingNumber"))
+	}
+	a, err := w.actor(ctx, c)
+	if err != nil {
+		return err
+	}
+	id, err := uuidVar(c, "outgoingId")
+	if err != nil || id == nil {
+		return engine.Errorf("correspondence.sendElectronic", engine.KindConflict, "no outgoingId")
+	}
+	o, err := w.reg.Outgoing(ctx, a, *id)
+	if err != nil {
+		return err
+	}
+	if o.Status != "prepared" {
+		return nil // sent by an earlier run of this step
+	}
+	if o.DocumentID == nil {
+		return engine.Errorf("correspondence.sendElectronic", engine.KindConflict, "%s has no document to send", o.Number)
+	}
+	v, rc, err := w.reg.OpenVersion(ctx, a, *o.DocumentID, 1)
+	if err != nil {
+		return err
+	}
+	content, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	doc, err := w.reg.Document(ctx, a, *o.DocumentID)
+	if err != nil {
+		return err
+	}
+	if err := w.Electronic.Send(ctx, o.Channel, o.ElectronicAddress, o.ID.String(), o.CaseSignature, doc.Title, v.FileName, v.MediaType, content); err != nil {
+		return err
+	}
+	_, err = w.reg.MarkSent(ctx, a, o.ID, nil, "", 0)
+	return err
 }
 
 func (w *Workflows) deliveryResult(ctx context.Context, c *engine.Call) error {

@@ -27,6 +27,7 @@ func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 type bundle struct {
 	ctx            context.Context
+	blobs          blob.Store
 	reg            *registry.Service
 	fe             *flow.Engine
 	w              *Workflows
@@ -87,7 +88,7 @@ func setup(t *testing.T) *bundle {
 		must(err)
 		return a
 	}
-	b := &bundle{ctx: ctx, reg: reg, fe: fe, clock: clk, admin: admin}
+	b := &bundle{ctx: ctx, reg: reg, fe: fe, clock: clk, admin: admin, blobs: blobs}
 	b.clerk, b.officer = person("kancelaria", "OR-K", registry.RoleRegistry), person("wymiar", "FN", registry.RoleOfficer)
 	b.adminWho, b.clerkWho, b.offW = who(admin), who(b.clerk), who(b.officer)
 	b.w = New(reg, fe)
