@@ -113,7 +113,7 @@ func TestInboxUnderFaultsAndInterruptions(t *testing.T) {
 		t.Skip("long")
 	}
 	b := setupInbox(t)
-	const n = 120
+	const n = 500
 	for i := range n {
 		b.sim.Put(b.box, epuap.Received{Sender: epuap.BoxSender{FirstName: "Jan", Surname: fmt.Sprintf("Kowalski %d", i)},
 			Document: epuap.Document{FileName: "pismo.xml", Content: pismo(t, fmt.Sprint(i))}})
