@@ -159,10 +159,7 @@ func (s *Server) caseMetryka(w http.ResponseWriter, r *http.Request, a *registry
 	if err != nil {
 		return err
 	}
-	if entries == nil {
-		entries = []registry.MetrykaEntry{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	writeJSON(w, http.StatusOK, map[string]any{"entries": nonNil(entries)})
 	return nil
 }
 
@@ -175,10 +172,7 @@ func (s *Server) caseDocuments(w http.ResponseWriter, r *http.Request, a *regist
 	if err != nil {
 		return err
 	}
-	if docs == nil {
-		docs = []*registry.Document{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": docs})
+	writeJSON(w, http.StatusOK, map[string]any{"documents": nonNil(docs)})
 	return nil
 }
 

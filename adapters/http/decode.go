@@ -114,3 +114,17 @@ func pathAndBodyID(r *http.Request, field string) (uuid.UUID, uuid.UUID, error) 
 	}
 	return id, body[field], nil
 }
+
+// idAction serves a "POST …/{id}/verb" endpoint that takes no body: it
+// reads the id and answers 204 when do succeeds.
+func idAction(w http.ResponseWriter, r *http.Request, do func(id uuid.UUID) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -48,10 +48,7 @@ func (s *Server) listDefinitions(w http.ResponseWriter, r *http.Request, a *regi
 	if err != nil {
 		return err
 	}
-	if defs == nil {
-		defs = []flow.Definition{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"definitions": defs})
+	writeJSON(w, http.StatusOK, map[string]any{"definitions": nonNil(defs)})
 	return nil
 }
 
@@ -166,23 +163,12 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request, a *registry.A
 	if err != nil {
 		return err
 	}
-	if tasks == nil {
-		tasks = []*flow.Task{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"tasks": tasks})
+	writeJSON(w, http.StatusOK, map[string]any{"tasks": nonNil(tasks)})
 	return nil
 }
 
 func (s *Server) claimTask(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.flow.Claim(r.Context(), who(a), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return idAction(w, r, func(id uuid.UUID) error { return s.flow.Claim(r.Context(), who(a), id) })
 }
 
 func (s *Server) completeTask(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
@@ -265,23 +251,12 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, a *regist
 	if err != nil {
 		return err
 	}
-	if incs == nil {
-		incs = []*flow.Incident{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": incs})
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": nonNil(incs)})
 	return nil
 }
 
 func (s *Server) retryIncident(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.flow.RetryIncident(r.Context(), who(a), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return idAction(w, r, func(id uuid.UUID) error { return s.flow.RetryIncident(r.Context(), who(a), id) })
 }
 
 func requireWorker(op string, a *registry.Actor) error {
@@ -328,10 +303,7 @@ func (s *Server) fetchAndLock(w http.ResponseWriter, r *http.Request, a *registr
 	if len(req.Topics) == 0 {
 		return engine.Invalid(op, "topics", "at least one topic is required")
 	}
-	if out == nil {
-		out = []*flow.ExternalTask{}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, nonNil(out))
 	return nil
 }
 

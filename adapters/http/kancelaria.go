@@ -151,15 +151,7 @@ func (s *Server) assignIncoming(w http.ResponseWriter, r *http.Request, a *regis
 }
 
 func (s *Server) acceptAssignment(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.reg.AcceptAssignment(r.Context(), a, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return idAction(w, r, func(id uuid.UUID) error { return s.reg.AcceptAssignment(r.Context(), a, id) })
 }
 
 func (s *Server) returnAssignment(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {

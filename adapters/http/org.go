@@ -15,10 +15,7 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request, a *registry.A
 	if err != nil {
 		return err
 	}
-	if units == nil {
-		units = []registry.Unit{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"units": units})
+	writeJSON(w, http.StatusOK, map[string]any{"units": nonNil(units)})
 	return nil
 }
 
@@ -123,10 +120,7 @@ func (s *Server) listJRWA(w http.ResponseWriter, r *http.Request, a *registry.Ac
 	if err != nil {
 		return err
 	}
-	if classes == nil {
-		classes = []registry.JRWAClass{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"classes": classes})
+	writeJSON(w, http.StatusOK, map[string]any{"classes": nonNil(classes)})
 	return nil
 }
 
