@@ -205,4 +205,22 @@ type Who struct {
 	Head      bool // may reassign tasks in its units
 	// Integrator: a system account that serves external tasks.
 	Integrator bool
+	// ReadOnly: may look but not act (archivists).
+	ReadOnly bool
+}
+
+// mayAct refuses read-only callers.
+func (who Who) mayAct(op string) error {
+	if who.ReadOnly {
+		return engine.E(op, engine.KindForbidden, "you may read but not act on processes")
+	}
+	return nil
+}
+
+// mayServeExternal: external tasks are for integrator or administrator accounts.
+func (who Who) mayServeExternal(op string) error {
+	if who.Admin || who.Integrator {
+		return nil
+	}
+	return engine.E(op, engine.KindForbidden, "external tasks are served to integrator or administrator accounts")
 }

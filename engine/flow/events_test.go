@@ -373,6 +373,12 @@ func TestExternalTasks(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("not offered after the incident was retried")
 	}
+	if _, err := b.e.FetchAndLock(b.ctx, b.officer, "w9", []string{"pades-sign"}, 1, time.Minute); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("an officer fetches external tasks: %v", err)
+	}
+	if _, err := b.e.Incidents(b.ctx, b.officer, nil, false); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("an officer lists incidents: %v", err)
+	}
 	if _, err := b.e.FetchAndLock(b.ctx, b.admin, "", []string{"x"}, 1, time.Minute); engine.FieldOf(err) != "workerId" {
 		t.Errorf("no worker id: %v", err)
 	}

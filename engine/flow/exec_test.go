@@ -265,6 +265,14 @@ func TestDeployVersionsAndRejections(t *testing.T) {
 
 func TestStartErrors(t *testing.T) {
 	b := setup(t)
+	archivist := b.officer
+	archivist.ReadOnly = true
+	if _, err := b.e.StartInstance(b.ctx, archivist, "tax", "", nil); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("read-only caller starts a process: %v", err)
+	}
+	if _, err := b.e.Correlate(b.ctx, archivist, "UPD", "", nil, 0); !engine.Is(engine.KindForbidden, err) {
+		t.Errorf("read-only caller sends a message: %v", err)
+	}
 	if _, err := b.e.StartInstance(b.ctx, b.officer, "nothing", "", nil); !engine.Is(engine.KindNotFound, err) {
 		t.Errorf("unknown key: %v", err)
 	}

@@ -33,6 +33,9 @@ type ExternalTask struct {
 // lock, and returns them with their variables.
 func (e *Engine) FetchAndLock(ctx context.Context, who Who, workerID string, topics []string, max int, lock time.Duration) ([]*ExternalTask, error) {
 	const op = "flow.FetchAndLock"
+	if err := who.mayServeExternal(op); err != nil {
+		return nil, err
+	}
 	switch {
 	case workerID == "":
 		return nil, engine.Invalid(op, "workerId", "workerId is required")
@@ -127,6 +130,9 @@ func (e *Engine) FailExternal(ctx context.Context, who Who, id uuid.UUID, worker
 // ExtendLock gives the worker holding an external task more time.
 func (e *Engine) ExtendLock(ctx context.Context, who Who, id uuid.UUID, workerID string, by time.Duration) error {
 	const op = "flow.ExtendLock"
+	if err := who.mayServeExternal(op); err != nil {
+		return err
+	}
 	if by < time.Second || by > 24*time.Hour {
 		return engine.Invalid(op, "newDuration", "newDuration must be from 1 s to 24 h")
 	}
@@ -142,6 +148,9 @@ func (e *Engine) ExtendLock(ctx context.Context, who Who, id uuid.UUID, workerID
 }
 
 func (e *Engine) externalTransition(ctx context.Context, who Who, id uuid.UUID, workerID, op string, fn func(*run, *token, *ExternalTask) error) error {
+	if err := who.mayServeExternal(op); err != nil {
+		return err
+	}
 	err := e.db.Tenant(ctx, who.OfficeID, func(tx pgx.Tx) error {
 		var inst uuid.UUID
 		if err := tx.QueryRow(ctx, "SELECT instance_id FROM flow_external_tasks WHERE id = $1", id).Scan(&inst); err != nil {

@@ -61,6 +61,9 @@ func (r *run) begin(s *bpmn.Element) {
 // start event and runs it until it waits (or ends).
 func (e *Engine) StartInstance(ctx context.Context, who Who, key, businessKey string, vars map[string]any) (*Instance, error) {
 	const op = "flow.StartInstance"
+	if err := who.mayAct(op); err != nil {
+		return nil, err
+	}
 	if key == "" {
 		return nil, engine.Invalid(op, "processKey", "processKey is required")
 	}
@@ -116,6 +119,9 @@ type Correlation struct {
 // arrive before the workflow waits for it.
 func (e *Engine) Correlate(ctx context.Context, who Who, name, key string, vars map[string]any, ttl time.Duration) (*Correlation, error) {
 	const op = "flow.Correlate"
+	if err := who.mayAct(op); err != nil {
+		return nil, err
+	}
 	if name == "" {
 		return nil, engine.Invalid(op, "name", "message name is required")
 	}

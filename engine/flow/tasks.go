@@ -68,6 +68,9 @@ func (e *Engine) Tasks(ctx context.Context, who Who, f TaskFilter) ([]*Task, err
 // mayWork: the assignee, or (unassigned) a candidate by position or unit;
 // administrators always.
 func (who Who) mayWork(t *Task) bool {
+	if who.ReadOnly {
+		return false
+	}
 	if who.Admin {
 		return true
 	}
@@ -109,7 +112,7 @@ func (e *Engine) Claim(ctx context.Context, who Who, id uuid.UUID) error {
 			}
 			return engine.E(op, engine.KindConflict, "the task is already claimed by someone else")
 		}
-		if !who.Admin && !who.isCandidate(t) {
+		if who.ReadOnly || (!who.Admin && !who.isCandidate(t)) {
 			return engine.E(op, engine.KindForbidden, "you are not a candidate for this task")
 		}
 		_, err = tx.Exec(ctx, q["SetAssignee"], id, who.UserID)
@@ -215,6 +218,9 @@ func scanIncident(r pgx.Row) (*Incident, error) {
 
 // Incidents lists open incidents (of one instance when given).
 func (e *Engine) Incidents(ctx context.Context, who Who, instance *uuid.UUID, resolvedToo bool) ([]*Incident, error) {
+	if !who.Admin {
+		return nil, engine.E("flow.Incidents", engine.KindForbidden, "only an administrator may list incidents")
+	}
 	var out []*Incident
 	err := e.db.Tenant(ctx, who.OfficeID, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, q["ListIncidents"], instance, resolvedToo)

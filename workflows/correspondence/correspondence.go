@@ -494,7 +494,8 @@ func relationTo(doc *uuid.UUID) []registry.Relation {
 // positions in force today, roles that matter to the engine.
 func WhoOf(a *registry.Actor) flow.Who {
 	w := flow.Who{UserID: a.UserID, OfficeID: a.OfficeID, Units: a.Units, Admin: a.Has(registry.RoleAdmin),
-		Head: a.Has(registry.RoleHead), Integrator: a.Has(registry.RoleIntegrator)}
+		Head: a.Has(registry.RoleHead), Integrator: a.Has(registry.RoleIntegrator),
+		ReadOnly: a.Has(registry.RoleArchivist) && len(a.Roles) == 1}
 	for _, p := range a.Positions {
 		w.Positions = append(w.Positions, p.ID)
 	}
