@@ -3,7 +3,10 @@
 // spis spraw …) as tables, sheets of address labels for envelopes, and
 // return receipts (ZPO, potwierdzenie odbioru) for registered letters served
 // under art. 39 KPA or art. 144 of the Ordynacja podatkowa, with the
-// tracking number as a Code 128 barcode.
+// tracking number as a Code 128 barcode; and decisions: the property tax
+// decision (WriteDecisionPDF) with its calculation, instalments, appeal
+// instruction and the total in words (ZlotyWords), ready to be signed with
+// a qualified electronic signature (adapters/sign.SignPDF).
 //
 // Polish text prints as given: the DejaVu Sans fonts are embedded in the
 // binary (see fonts/LICENSE), so nothing is read from the disk or the

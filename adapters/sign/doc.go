@@ -1,5 +1,5 @@
 // Package sign signs and verifies XML for ePUAP, the Polish e-government
-// platform Obieg exchanges documents with:
+// platform Obieg exchanges documents with, and the PDFs the office issues:
 //
 //   - WS-Security for the SOAP transport (SignSOAP, VerifySOAP): a SOAP 1.1
 //     envelope gets a wsse:Security header with a wsu:Timestamp, the office
@@ -15,6 +15,13 @@
 //     SignatureValue and the chain to a trust store given by the caller, and
 //     reads the signer's identity that a Profil Zaufany signature carries
 //     (PodpisZP, or the EPSignature structure used since 2025).
+//   - PAdES baseline B-B signatures for PDFs (SignPDF, VerifyPDF): decisions
+//     and letters printed by the forms package get an invisible
+//     ETSI.CAdES.detached signature (SHA-256, ESS signing-certificate-v2,
+//     the chain embedded) as an incremental update; github.com/digitorus/
+//     pdfsign writes the PDF structure and checks the signatures, this
+//     package writes the CMS and checks byte ranges, the signing
+//     certificate, the chain and changes made after signing.
 //
 // Keys come from PKCS#12 or PEM files (LoadPKCS12, LoadPEM); any
 // crypto.Signer with an RSA key (an HSM) can be used through Key.
