@@ -56,6 +56,13 @@ func (s *Server) apiRoutes() []route {
 		{method: http.MethodGet, pattern: "/api/v1/parties", h: s.searchParties},
 		{method: http.MethodPost, pattern: "/api/v1/parties/{id}/merge", h: s.mergeParties},
 
+		{method: http.MethodPost, pattern: "/api/v1/tax/declarations", h: s.registerDeclaration},
+		{method: http.MethodGet, pattern: "/api/v1/tax/decisions", h: s.listDecisions},
+		{method: http.MethodGet, pattern: "/api/v1/tax/decisions/{id}", h: s.getDecision},
+		{method: http.MethodGet, pattern: "/api/v1/tax/dictionary", h: s.listTaxDictionary},
+		{method: http.MethodPost, pattern: "/api/v1/tax/dictionary", h: s.setTaxDictionary},
+		{method: http.MethodPost, pattern: "/api/v1/tax/batches", h: s.runTaxBatch},
+
 		{method: http.MethodPost, pattern: "/api/v1/process-definitions", h: s.deployDefinition},
 		{method: http.MethodGet, pattern: "/api/v1/process-definitions", h: s.listDefinitions},
 		{method: http.MethodGet, pattern: "/api/v1/process-definitions/{id}/xml", h: s.definitionXML},

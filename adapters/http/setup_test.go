@@ -20,12 +20,15 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine/calendar"
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
 	"obieg.dev/obieg/storage/postgres/pgtest"
+	"obieg.dev/obieg/workflows/correspondence"
+	"obieg.dev/obieg/workflows/tax"
 )
 
 // bundle: a server on its own database and blob store, with tokens for an
@@ -76,7 +79,16 @@ func setupWith(t *testing.T, blobURL string) *bundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fe.StopWorkers(context.Background()) })
-	s := New(Config{Registry: reg, Flow: fe, Blobs: blobs, Ready: db.Ready, Logger: slog.New(slog.DiscardHandler), MaxUploadSize: 2 << 20})
+	key, err := sign.DevelopmentKey("Wójt Gminy Testowo", "Urząd Gminy Testowo", clk())
+	if err != nil {
+		t.Fatal(err)
+	}
+	corr := correspondence.New(reg, fe)
+	taxes := tax.New(reg, fe, blobs, tax.Options{Clock: clk, Logger: slog.New(slog.DiscardHandler), Settings: tax.Settings{Unit: "FN", ApproverUnit: "FN"},
+		Sign: func(ctx context.Context, pdf []byte) ([]byte, error) {
+			return sign.SignPDF(ctx, pdf, key, sign.PDFOptions{Name: "Wójt", Time: clk()})
+		}})
+	s := New(Config{Registry: reg, Flow: fe, Correspondence: corr, Tax: taxes, Blobs: blobs, Ready: db.Ready, Logger: slog.New(slog.DiscardHandler), MaxUploadSize: 2 << 20})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	b := &bundle{t: t, ctx: ctx, srv: srv, db: db, reg: reg, blobRoot: root}
@@ -109,6 +121,11 @@ func setupWith(t *testing.T, blobURL string) *bundle {
 		return tk.Secret
 	}
 	b.admin, b.officer, b.other = tok("admin"), tok("officer"), tok("other")
+	for _, deploy := range []func(context.Context, flow.Who) ([]flow.Definition, error){corr.Deploy, taxes.Deploy} {
+		if _, err := deploy(ctx, correspondence.WhoOf(admin)); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	doc, err := openapi3.NewLoader().LoadFromData(openAPI)
 	if err != nil {

@@ -72,25 +72,47 @@ func (e *Engine) StartInstance(ctx context.Context, who Who, key, businessKey st
 	}
 	var out *Instance
 	err := e.db.Tenant(ctx, who.OfficeID, func(tx pgx.Tx) error {
-		r, err := e.newInstance(ctx, tx, who.OfficeID, key, businessKey, vars, actorOf(who))
-		if err != nil {
-			return err
-		}
-		s := r.proc.NoneStart()
-		if s == nil {
-			return engine.Errorf(op, engine.KindConflict, "process %q has no none start event: it starts by message or timer", key)
-		}
-		r.begin(s)
-		if err := r.finish(); err != nil {
-			return err
-		}
-		out = r.summary()
-		return nil
+		var err error
+		out, err = e.start(ctx, tx, who, key, businessKey, vars)
+		return err
 	})
 	if err != nil {
 		return nil, postgres.Err(op, err)
 	}
 	return out, nil
+}
+
+// StartInstanceTx starts an instance inside the caller's transaction, which
+// must be a tenant transaction of who's office (registry.Tx.PG gives one):
+// the instance, its first steps and its jobs commit or roll back with the
+// caller's own rows, so a domain that records "decision issued" and starts
+// its delivery can never do one without the other.
+func (e *Engine) StartInstanceTx(ctx context.Context, tx pgx.Tx, who Who, key, businessKey string, vars map[string]any) (*Instance, error) {
+	const op = "flow.StartInstance"
+	if err := who.mayAct(op); err != nil {
+		return nil, err
+	}
+	if key == "" {
+		return nil, engine.Invalid(op, "processKey", "processKey is required")
+	}
+	return e.start(ctx, tx, who, key, businessKey, vars)
+}
+
+func (e *Engine) start(ctx context.Context, tx pgx.Tx, who Who, key, businessKey string, vars map[string]any) (*Instance, error) {
+	const op = "flow.StartInstance"
+	r, err := e.newInstance(ctx, tx, who.OfficeID, key, businessKey, vars, actorOf(who))
+	if err != nil {
+		return nil, err
+	}
+	s := r.proc.NoneStart()
+	if s == nil {
+		return nil, engine.Errorf(op, engine.KindConflict, "process %q has no none start event: it starts by message or timer", key)
+	}
+	r.begin(s)
+	if err := r.finish(); err != nil {
+		return nil, err
+	}
+	return r.summary(), nil
 }
 
 func (r *run) summary() *Instance {

@@ -129,23 +129,47 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 	if err := requireActor(op, a); err != nil {
 		return nil, err
 	}
+	var c *Case
+	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		var err error
+		c, err = s.createCase(ctx, tx, a, in)
+		return err
+	})
+	if err != nil {
+		return nil, postgres.Err(op, err)
+	}
+	return c, nil
+}
+
+// checkNewCase validates and normalises what a case is opened with.
+func checkNewCase(op string, in *NewCase) error {
 	in.Unit, in.JRWA, in.Title = trim(in.Unit), trim(in.JRWA), trim(in.Title)
 	switch {
 	case in.Unit == "":
-		return nil, engine.Invalid(op, "unit", "unit is required")
+		return engine.Invalid(op, "unit", "unit is required")
 	case in.JRWA == "":
-		return nil, engine.Invalid(op, "jrwa", "JRWA class is required")
+		return engine.Invalid(op, "jrwa", "JRWA class is required")
 	case in.Title == "":
-		return nil, engine.Invalid(op, "title", "title is required")
+		return engine.Invalid(op, "title", "title is required")
 	case len(in.Title) > 1000:
-		return nil, engine.Invalid(op, "title", "title is longer than 1000 characters")
+		return engine.Invalid(op, "title", "title is longer than 1000 characters")
 	}
 	for i, p := range in.Parties {
 		if p.ID == uuid.Nil {
 			if err := validateParty(&in.Parties[i].Party); err != nil {
-				return nil, engine.E(op, engine.Field(fmt.Sprintf("parties[%d].%s", i, engine.FieldOf(err))), err)
+				return engine.E(op, engine.Field(fmt.Sprintf("parties[%d].%s", i, engine.FieldOf(err))), err)
 			}
 		}
+	}
+	return nil
+}
+
+// createCase writes a case in tx: the number, the row, the first metryka
+// entries and the parties (CreateCase and Tx.CreateCase).
+func (s *Service) createCase(ctx context.Context, tx pgx.Tx, a *Actor, in NewCase) (*Case, error) {
+	const op = "registry.CreateCase"
+	if err := checkNewCase(op, &in); err != nil {
+		return nil, err
 	}
 	started := s.today()
 	if in.StartedOn != nil {
@@ -162,7 +186,7 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 	c := &Case{ID: newID(), Title: in.Title, Status: StatusOpen, OwnerPositionID: in.OwnerPositionID,
 		Sender: trim(in.Sender), SenderRef: trim(in.SenderRef), SenderDate: in.SenderDate, StartedOn: started,
 		Deadline: deadline, Notes: trim(in.Notes), CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Year: started.Year}
-	err := s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+	err := func() error {
 		u, err := unitBySymbol(ctx, tx, in.Unit)
 		if err != nil {
 			return engine.E(op, engine.Field("unit"), err)
@@ -224,9 +248,9 @@ func (s *Service) CreateCase(ctx context.Context, a *Actor, in NewCase) (*Case, 
 			return s.attachItem(ctx, tx, a, c, in.item)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
-		return nil, postgres.Err(op, err)
+		return nil, err
 	}
 	return c, nil
 }
