@@ -20,6 +20,7 @@ import (
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/workflows/correspondence"
+	"obieg.dev/obieg/workflows/tax"
 )
 
 // Config is what the server needs.
@@ -29,12 +30,15 @@ type Config struct {
 	// Correspondence, when set, hands recorded deliveries to the dispatch
 	// workflows waiting for them.
 	Correspondence *correspondence.Workflows
+	Tax            *tax.Service // nil: the tax routes answer 503
 	Blobs          blob.Store
 	Ready          func(context.Context) error // readiness of dependencies (database)
 	Logger         *slog.Logger
 	MaxUploadSize  int64 // bytes per document upload; default 100 MiB
 	Registerer     prometheus.Registerer
 	Gatherer       prometheus.Gatherer
+	// UI, when set, serves every path the API does not (the web UI, adapters/http/ui).
+	UI http.Handler
 }
 
 // Server serves the API.
@@ -42,6 +46,7 @@ type Server struct {
 	reg       *registry.Service
 	flow      *flow.Engine
 	corr      *correspondence.Workflows
+	tax       *tax.Service
 	blobs     blob.Store
 	ready     func(context.Context) error
 	logger    *slog.Logger
@@ -63,7 +68,7 @@ type route struct {
 
 // New builds the server and its routes.
 func New(cfg Config) *Server {
-	s := &Server{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
+	s := &Server{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, tax: cfg.Tax, blobs: cfg.Blobs, ready: cfg.Ready, logger: cfg.Logger, maxUpload: cfg.MaxUploadSize, mux: http.NewServeMux()}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -92,6 +97,9 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, Problem{Status: http.StatusNotFound, Detail: "no such endpoint: " + r.Method + " " + r.URL.Path, Instance: r.URL.Path})
 	})
+	if cfg.UI != nil {
+		s.mux.Handle("/", cfg.UI)
+	}
 	return s
 }
 

@@ -400,3 +400,62 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 -- name: DocumentSignatures
 SELECT version, valid, signer, given_name, family_name, pesel, signing_time, problems, verified_at
 FROM document_signatures WHERE document_id = $1 ORDER BY version;
+
+-- name: InsertEDeliveryAddress
+INSERT INTO edelivery_addresses (id, office_id, address, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: MapEDeliveryUnit
+INSERT INTO edelivery_address_units (office_id, unit_id, address_id) VALUES ($1, $2, $3)
+ON CONFLICT (unit_id) DO UPDATE SET address_id = EXCLUDED.address_id;
+
+-- name: ListEDeliveryAddresses
+SELECT e.id, e.address, e.name, e.is_default, e.created_at,
+	coalesce(array_agg(u.symbol ORDER BY u.symbol) FILTER (WHERE u.symbol IS NOT NULL), '{}')
+FROM edelivery_addresses e
+LEFT JOIN edelivery_address_units m ON m.address_id = e.id
+LEFT JOIN units u ON u.id = m.unit_id
+GROUP BY e.id ORDER BY e.address;
+
+-- name: EDeliverySender
+-- The unit's address, else its nearest ancestor's, else the default.
+WITH RECURSIVE up(id, parent_id, depth) AS (
+	SELECT id, parent_id, 0 FROM units WHERE symbol = $1
+	UNION ALL
+	SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+)
+SELECT address FROM (
+	SELECT e.address, up.depth FROM up
+	JOIN edelivery_address_units m ON m.unit_id = up.id
+	JOIN edelivery_addresses e ON e.id = m.address_id
+	UNION ALL
+	SELECT address, 1000000 FROM edelivery_addresses WHERE is_default
+) a ORDER BY depth LIMIT 1;
+
+-- name: SetOutgoingExternalID
+UPDATE outgoing_items SET external_id = $2 WHERE id = $1 AND external_id = '';
+
+-- name: OutgoingByExternalID
+SELECT id FROM outgoing_items WHERE external_id = $1;
+
+-- ---------------------------------------------------------------------------
+-- Web UI sessions (sessions.go, migration 0008). Look-up and logout are system
+-- work (the office is not known yet); creation runs in the user's office.
+-- ---------------------------------------------------------------------------
+
+-- name: DeleteExpiredSessions
+DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2;
+
+-- name: InsertSession
+INSERT INTO sessions (id, office_id, user_id, csrf, created_at, last_seen, expires_at)
+VALUES ($1, $2, $3, $4, $5, $5, $6);
+
+-- name: TouchSession
+-- Slides a live session: expires_at moves to now + idle TTL ($3 seconds),
+-- capped at created_at + the absolute lifetime ($4 seconds). An expired session is not touched.
+UPDATE sessions s SET last_seen = $2, expires_at = least($2 + make_interval(secs => $3::float8), s.created_at + make_interval(secs => $4::float8))
+FROM users u
+WHERE s.id = $1 AND u.id = s.user_id AND u.active AND s.expires_at > $2
+RETURNING s.office_id, s.user_id, s.csrf, s.expires_at;
+
+-- name: DeleteSession
+DELETE FROM sessions WHERE id = $1;
