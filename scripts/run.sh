@@ -31,6 +31,11 @@ if [ -z "${OBIEG_DATABASE_URL:-}" ]; then
 	echo "PostgreSQL: $pgdata (socket $(scripts/pg.sh dsn "$pgdata" "$port" | sed 's/.*host=\([^&]*\).*/\1/'), port $port)" >&2
 fi
 export OBIEG_LOG_FORMAT=${OBIEG_LOG_FORMAT:-text}
+# Without the authority's qualified certificate, decisions are signed with a
+# development key made once in var/ (it verifies, it is not qualified).
+if [ -z "${OBIEG_SIGN_CERT:-}" ]; then
+	export OBIEG_SIGN_DEV_KEY=${OBIEG_SIGN_DEV_KEY:-var/dev-sign.pem}
+fi
 ./bin/obieg migrate
 ./bin/obieg seed
 

@@ -16,15 +16,22 @@ if [ ! -x "$gw" ]; then
 fi
 export OBIEG_VERSITYGW="$gw"
 
-# poppler-utils reads the PDFs the tests produce, zbar-tools scans their barcodes, xmlsec1 checks XML signatures.
-if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null || ! command -v xmlsec1 >/dev/null; then
+# poppler-utils reads the PDFs the tests produce (pdfsig checks their signatures),
+# zbar-tools scans their barcodes, xmlsec1 checks XML signatures, libxml2-utils
+# (xmllint) validates XML against the schemas, chromium drives the web UI tests.
+if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null || ! command -v xmlsec1 >/dev/null ||
+	! command -v xmllint >/dev/null || ! [ -x /usr/bin/chromium ]; then
 	if [ "$(id -u)" = 0 ]; then
-		echo "installing poppler-utils, zbar-tools and xmlsec1…" >&2
-		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools xmlsec1 >/dev/null
+		echo "installing poppler-utils, zbar-tools, xmlsec1, libxml2-utils and chromium…" >&2
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools xmlsec1 libxml2-utils chromium >/dev/null
 	else
-		echo "tests need pdftotext, zbarimg and xmlsec1: sudo apt-get install poppler-utils zbar-tools xmlsec1" >&2
+		echo "tests need pdftotext, zbarimg, xmlsec1, xmllint and chromium: sudo apt-get install poppler-utils zbar-tools xmlsec1 libxml2-utils chromium" >&2
 	fi
 fi
+# The browser tests must run, not skip; their screenshots are kept here.
+export OBIEG_REQUIRE_BROWSER=1
+export OBIEG_ARTIFACTS=${OBIEG_ARTIFACTS:-$PWD/var/test-artifacts}
+mkdir -p "$OBIEG_ARTIFACTS"
 
 pgdata=$(mktemp -d /tmp/obieg-test-pg.XXXXXX)
 port=$(( 55000 + RANDOM % 5000 ))

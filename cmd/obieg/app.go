@@ -10,6 +10,7 @@ import (
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
 	"obieg.dev/obieg/workflows/correspondence"
+	"obieg.dev/obieg/workflows/tax"
 )
 
 // app holds the wired parts for one command.
@@ -21,6 +22,7 @@ type app struct {
 	reg    *registry.Service
 	flow   *flow.Engine
 	corr   *correspondence.Workflows
+	tax    *tax.Service
 }
 
 // open wires the database, blob store and registry.
@@ -58,6 +60,11 @@ func open(ctx context.Context) (*app, error) {
 	if sender != nil {
 		a.corr.Electronic = sender
 	}
+	if err := a.taxSetup(); err != nil {
+		db.Close()
+		blobs.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -79,7 +86,11 @@ func (a *app) deployWorkflows(ctx context.Context) error {
 			a.logger.Warn("office has no administrator: workflows not deployed", "office", o.ShortName)
 			continue
 		}
-		if _, err := a.corr.Deploy(ctx, flow.Who{UserID: admin.UserID, OfficeID: o.ID, Admin: true}); err != nil {
+		who := flow.Who{UserID: admin.UserID, OfficeID: o.ID, Admin: true}
+		if _, err := a.corr.Deploy(ctx, who); err != nil {
+			return err
+		}
+		if _, err := a.tax.Deploy(ctx, who); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -39,6 +40,22 @@ type config struct {
 	EPUAPCertPassword string `env:"EPUAP_CERT_PASSWORD"`
 	// PEM bundle of the CAs signatures on pulled documents must chain to.
 	EPUAPTrust string `env:"EPUAP_TRUST"`
+
+	// The authority's qualified certificate decisions are signed with
+	// (PAdES): .p12/.pfx with SIGN_CERT_PASSWORD, or PEM with the key.
+	SignCert         string `env:"SIGN_CERT"`
+	SignCertPassword string `env:"SIGN_CERT_PASSWORD"`
+	// A development key made and kept at this path when SIGN_CERT is unset
+	// (make run sets it); signatures verify but are not qualified.
+	SignDevKey string `env:"SIGN_DEV_KEY"`
+	// Property tax: the unit keeping tax cases, the approving unit, the
+	// bank routing number of the virtual accounts.
+	TaxUnit         string `env:"TAX_UNIT" envDefault:"FN-P"`
+	TaxApproverUnit string `env:"TAX_APPROVER_UNIT" envDefault:"FN"`
+	TaxBankRouting  string `env:"TAX_BANK_ROUTING" envDefault:"10901014"`
+	// Web UI sessions: idle lifetime; Secure cookies behind HTTPS.
+	SessionTTL    time.Duration `env:"SESSION_TTL" envDefault:"30m"`
+	SecureCookies bool          `env:"SECURE_COOKIES"`
 }
 
 // localEnv is written by `make run` with the URL of the project-local database.

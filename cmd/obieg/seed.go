@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"time"
 
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/calendar"
@@ -121,6 +122,9 @@ func cmdSeed(ctx context.Context) error {
 		return err
 	}
 	if _, err := reg.ImportJRWA(ctx, admin, "JRWA gminy (wyciąg)", calendar.NewDate(2012, 1, 1), nil, bytes.NewReader(jrwaGmina)); err != nil {
+		return err
+	}
+	if err := seedTax(ctx, a.tax, admin, time.Now().Year()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Demo office \"Urząd Gminy Przykładowo\" created. Users and passwords (shown once):")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	web "obieg.dev/obieg/adapters/http"
+	"obieg.dev/obieg/adapters/http/ui"
 )
 
 func cmdMigrate(ctx context.Context) error {
@@ -46,8 +47,10 @@ func cmdServe(ctx context.Context, _ []string) error {
 	}
 	srv := &http.Server{
 		Addr: a.cfg.Listen,
-		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
-			MaxUploadSize: a.cfg.MaxUploadSize}),
+		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Tax: a.tax, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
+			MaxUploadSize: a.cfg.MaxUploadSize,
+			UI: ui.New(ui.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Blobs: a.blobs, Logger: a.logger,
+				SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies, MaxUploadSize: a.cfg.MaxUploadSize})}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
