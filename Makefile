@@ -26,7 +26,7 @@ build: deps ## build ./bin/obieg
 	$(GO) build -o bin/obieg ./cmd/obieg
 
 bench: deps build ## measure registrations/s and API latency against raw PostgreSQL and blob baselines
-	scripts/bench.sh
+	scripts/bench.sh $(ARGS)
 
 # deps installs what a fresh Debian machine lacks: Go (Debian's, which then
 # fetches the toolchain go.mod asks for) and the PostgreSQL server.
