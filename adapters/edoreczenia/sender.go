@@ -196,3 +196,13 @@ func (s *Sender) thread(ctx context.Context, from, caseSignature string) (string
 	}
 	return "", nil
 }
+
+// SendMessageID is Send that also gives the service's message id (the
+// dispatch's MessageSender): the outgoing entry keeps it.
+func (s *Sender) SendMessageID(ctx context.Context, channel, address, id, caseSignature, title, fileName, mediaType string, content []byte) (string, error) {
+	if channel != "edoreczenia" {
+		return "", engine.Errorf("edoreczenia.Send", engine.KindInvalid, "the e-Doręczenia sender cannot deliver through %s", channel)
+	}
+	return s.SendMessage(ctx, Letter{ID: id, To: address, CaseSignature: caseSignature, Title: title,
+		FileName: fileName, MediaType: mediaType, Content: content})
+}

@@ -2,8 +2,13 @@ package edoreczenia
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
+
+	"obieg.dev/obieg/engine/registry"
 )
 
 // What State remembers as seen.
@@ -72,4 +77,42 @@ func (m *MemoryState) MarkSeen(_ context.Context, address, kind, id string) erro
 	defer m.mu.Unlock()
 	m.seen[address+"\x00"+kind+"\x00"+id] = true
 	return nil
+}
+
+// RegistryState keeps the inbox's memory in the database (the registry's
+// adapter tables), so a restart resumes where the last run stopped.
+type RegistryState struct {
+	Registry *registry.Service
+	OfficeID uuid.UUID
+}
+
+const stateAdapter = "edoreczenia"
+
+// Cursor implements State.
+func (r *RegistryState) Cursor(ctx context.Context, address string) (Cursor, error) {
+	var c Cursor
+	v, err := r.Registry.AdapterCursor(ctx, r.OfficeID, stateAdapter, address)
+	if err != nil || v == "" {
+		return c, err
+	}
+	return c, json.Unmarshal([]byte(v), &c)
+}
+
+// SetCursor implements State.
+func (r *RegistryState) SetCursor(ctx context.Context, address string, c Cursor) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return r.Registry.SetAdapterCursor(ctx, r.OfficeID, stateAdapter, address, string(v))
+}
+
+// Seen implements State.
+func (r *RegistryState) Seen(ctx context.Context, address, kind, id string) (bool, error) {
+	return r.Registry.AdapterSeen(ctx, r.OfficeID, stateAdapter, address, kind, id)
+}
+
+// MarkSeen implements State.
+func (r *RegistryState) MarkSeen(ctx context.Context, address, kind, id string) error {
+	return r.Registry.MarkAdapterSeen(ctx, r.OfficeID, stateAdapter, address, kind, id)
 }

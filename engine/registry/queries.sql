@@ -459,3 +459,40 @@ RETURNING s.office_id, s.user_id, s.csrf, s.expires_at;
 
 -- name: DeleteSession
 DELETE FROM sessions WHERE id = $1;
+
+-- ---------------------------------------------------------------------------
+-- Search (search.go, migration 0009). obieg_search matches in the current
+-- office with the caller's visibility and returns ids and ranks; the rows
+-- are read here under RLS. $1 the query, $2 a LIKE pattern or NULL, $3 a
+-- prefix tsquery text or NULL (all folded here by obieg_fold), $4 the query
+-- as typed (exact signature, PESEL, NIP), $5 sees all, $6 units,
+-- $7 positions, $8 the user, $9 the limit.
+-- ---------------------------------------------------------------------------
+
+-- name: Search
+SELECT s.kind, s.id, s.rank, coalesce(c.id, dc.id), coalesce(c.signature, dc.signature, ''),
+	coalesce(c.title, d.title), coalesce(c.sender, d.metadata ->> 'opis', ''), coalesce(c.status, dc.status, ''),
+	coalesce(c.created_at, d.registered_at)
+FROM obieg_search(obieg_fold($1), obieg_fold($2), to_tsquery('simple', obieg_fold($3)), $4, $5, $6::uuid[], $7::uuid[], $8, $9) s
+LEFT JOIN cases c ON s.kind = 'case' AND c.id = s.id
+LEFT JOIN documents d ON s.kind = 'document' AND d.id = s.id
+LEFT JOIN cases dc ON dc.id = d.case_id
+WHERE c.id IS NOT NULL OR d.id IS NOT NULL
+ORDER BY s.rank DESC, coalesce(c.created_at, d.registered_at) DESC, s.id
+LIMIT $9;
+
+-- Adapter state
+
+-- name: AdapterCursor
+SELECT value FROM adapter_cursors WHERE adapter = $1 AND key = $2;
+
+-- name: SetAdapterCursor
+INSERT INTO adapter_cursors (office_id, adapter, key, value, updated_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (office_id, adapter, key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
+
+-- name: AdapterSeen
+SELECT EXISTS (SELECT 1 FROM adapter_seen WHERE adapter = $1 AND key = $2 AND kind = $3 AND id = $4);
+
+-- name: MarkAdapterSeen
+INSERT INTO adapter_seen (office_id, adapter, key, kind, id, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING;

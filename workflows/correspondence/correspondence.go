@@ -316,7 +316,17 @@ func (w *Workflows) sendElectronic(ctx context.Context, c *engine.Call) error {
 	if err != nil {
 		return err
 	}
-	if err := w.Electronic.Send(ctx, o.Channel, o.ElectronicAddress, o.ID.String(), o.CaseSignature, doc.Title, v.FileName, v.MediaType, content); err != nil {
+	if ms, ok := w.Electronic.(MessageSender); ok {
+		ext, err := ms.SendMessageID(ctx, o.Channel, o.ElectronicAddress, o.ID.String(), o.CaseSignature, doc.Title, v.FileName, v.MediaType, content)
+		if err != nil {
+			return err
+		}
+		if ext != "" {
+			if err := w.reg.SetOutgoingExternalID(ctx, a, o.ID, ext); err != nil {
+				return err
+			}
+		}
+	} else if err := w.Electronic.Send(ctx, o.Channel, o.ElectronicAddress, o.ID.String(), o.CaseSignature, doc.Title, v.FileName, v.MediaType, content); err != nil {
 		return err
 	}
 	_, err = w.reg.MarkSent(ctx, a, o.ID, nil, "", 0)
