@@ -9,10 +9,11 @@ port=${OBIEG_PG_PORT:-54329}
 pgdata=${OBIEG_PGDATA:-var/pg}
 started_pg=
 sim=
+edorsim=
 cleanup() {
-	if [ -n "$sim" ]; then
-		kill -INT "$sim" 2>/dev/null; wait "$sim" 2>/dev/null
-	fi
+	for p in $sim $edorsim; do
+		kill -INT "$p" 2>/dev/null; wait "$p" 2>/dev/null
+	done
 	if [ -n "$started_pg" ]; then
 		echo "stopping PostgreSQL…" >&2
 		scripts/pg.sh stop "$pgdata"
@@ -47,6 +48,16 @@ if [ -z "${OBIEG_EPUAP_URL:-}" ]; then
 	export OBIEG_EPUAP_URL="http://$OBIEG_EPUAP_SIM_LISTEN" OBIEG_EPUAP_ENTITY=${OBIEG_EPUAP_ENTITY:-ugprzykladowo}
 	export OBIEG_EPUAP_PULL_SCHEDULE=${OBIEG_EPUAP_PULL_SCHEDULE:-@every 1m}
 	echo "ePUAP simulator on $OBIEG_EPUAP_URL (box /$OBIEG_EPUAP_ENTITY/skrytka; its API under /sim/)" >&2
+fi
+# The e-Doręczenia simulator with the office's two mailboxes and a citizen's
+# (Jan Nowak, AE:PL-30000-40000-NOWAK-28), pulled every minute.
+if [ -z "${OBIEG_EDOR_URL:-}" ]; then
+	export OBIEG_EDOR_SIM_LISTEN=${OBIEG_EDOR_SIM_LISTEN:-127.0.0.1:8082}
+	./bin/obieg edoreczenia-sim &
+	edorsim=$!
+	export OBIEG_EDOR_URL="http://$OBIEG_EDOR_SIM_LISTEN" OBIEG_EDOR_CLIENT_ID=obieg OBIEG_EDOR_CLIENT_SECRET=demo-secret
+	export OBIEG_EDOR_PULL_SCHEDULE=${OBIEG_EDOR_PULL_SCHEDULE:-@every 1m}
+	echo "e-Doręczenia simulator on $OBIEG_EDOR_URL (office AE:PL-10000-20000-PRZYK-28, tax unit AE:PL-10000-20001-PODAT-24; its API under /sim/)" >&2
 fi
 listen=${OBIEG_LISTEN:-:8080}
 url="http://localhost:${listen##*:}"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
@@ -23,6 +24,10 @@ type app struct {
 	flow   *flow.Engine
 	corr   *correspondence.Workflows
 	tax    *tax.Service
+	// noDecisionKey: neither OBIEG_SIGN_CERT nor OBIEG_SIGN_DEV_KEY.
+	noDecisionKey bool
+	// edorCallbacks takes the e-Doręczenia notifications (nil: not configured).
+	edorCallbacks http.Handler
 }
 
 // open wires the database, blob store and registry.
@@ -50,15 +55,29 @@ func open(ctx context.Context) (*app, error) {
 		blobs.Close()
 		return nil, err
 	}
-	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers, Periodic: periodic})
+	edorPeriodic, edorSender, edorCallbacks, err := edoreczeniaSetup(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)
+	if err != nil {
+		db.Close()
+		blobs.Close()
+		return nil, err
+	}
+	a.edorCallbacks = edorCallbacks
+	fe, err := flow.New(db, flow.Options{Logger: logger, Workers: cfg.Workers, Periodic: append(periodic, edorPeriodic...)})
 	if err != nil {
 		db.Close()
 		blobs.Close()
 		return nil, err
 	}
 	a.flow, a.corr = fe, correspondence.New(reg, fe)
+	router := correspondence.Router{}
 	if sender != nil {
-		a.corr.Electronic = sender
+		router["epuap"] = sender
+	}
+	if edorSender != nil {
+		router["edoreczenia"] = edorSender
+	}
+	if len(router) > 0 {
+		a.corr.Electronic = router
 	}
 	if err := a.taxSetup(); err != nil {
 		db.Close()

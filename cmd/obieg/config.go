@@ -41,6 +41,23 @@ type config struct {
 	// PEM bundle of the CAs signatures on pulled documents must chain to.
 	EPUAPTrust string `env:"EPUAP_TRUST"`
 
+	// e-Doręczenia (UA API): base URL (API under /api/v1, token endpoint
+	// /oauth2/token unless EDOR_TOKEN_URL), OAuth2 client credentials, and
+	// for mutual TLS and a signed JWT assertion the system's certificate.
+	// Empty URL turns e-Doręczenia off.
+	EdorURL          string `env:"EDOR_URL"`
+	EdorTokenURL     string `env:"EDOR_TOKEN_URL"`
+	EdorClientID     string `env:"EDOR_CLIENT_ID"`
+	EdorClientSecret string `env:"EDOR_CLIENT_SECRET"`
+	EdorCert         string `env:"EDOR_CERT"`
+	EdorCertPassword string `env:"EDOR_CERT_PASSWORD"`
+	EdorCA           string `env:"EDOR_CA"`
+	EdorUser         string `env:"EDOR_USER" envDefault:"edoreczenia"` // integrator account that registers messages
+	EdorPullSchedule string `env:"EDOR_PULL_SCHEDULE" envDefault:"*/5 * * * *"`
+	EdorCallbackURL  string `env:"EDOR_CALLBACK_URL"` // our public URL of /callbacks/edoreczenia; empty: polling only
+	EdorSimListen    string `env:"EDOR_SIM_LISTEN" envDefault:"127.0.0.1:8082"`
+	EdorSimClients   string `env:"EDOR_SIM_CLIENTS" envDefault:"obieg:demo-secret:AE:PL-10000-20000-PRZYK-28,AE:PL-10000-20001-PODAT-24;jan:jan:AE:PL-30000-40000-NOWAK-28"`
+
 	// The authority's qualified certificate decisions are signed with
 	// (PAdES): .p12/.pfx with SIGN_CERT_PASSWORD, or PEM with the key.
 	SignCert         string `env:"SIGN_CERT"`

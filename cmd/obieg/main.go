@@ -38,6 +38,7 @@ const usage = `usage: obieg COMMAND
   serve                     migrate the database, then serve the API and UI
   worker                    run workflow jobs and timers only (scale them apart from the API)
   epuap-sim                 run the ePUAP simulator (OBIEG_EPUAP_SIM_LISTEN, default 127.0.0.1:8081)
+  edoreczenia-sim           run the e-Doręczenia simulator (OBIEG_EDOR_SIM_LISTEN, default 127.0.0.1:8082)
   migrate                   apply pending database migrations
   seed                      create the demo office once, print its users' passwords
   verify                    recompute every metryka chain (exit 1 on the first broken entry)
@@ -67,8 +68,12 @@ func run(ctx context.Context, args []string) error {
 		return cmdWorker(ctx)
 	case "epuap-sim":
 		return cmdEPUAPSim(ctx)
+	case "edoreczenia-sim":
+		return cmdEdorSim(ctx)
 	case "seed":
 		return cmdSeed(ctx)
+	case "seed-scale":
+		return cmdSeedScale(ctx, rest)
 	case "verify":
 		return cmdVerify(ctx)
 	case "token":

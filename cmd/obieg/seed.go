@@ -124,6 +124,17 @@ func cmdSeed(ctx context.Context) error {
 	if _, err := reg.ImportJRWA(ctx, admin, "JRWA gminy (wyciąg)", calendar.NewDate(2012, 1, 1), nil, bytes.NewReader(jrwaGmina)); err != nil {
 		return err
 	}
+	// e-Doręczenia: the integrator account, the office's general address and
+	// the tax unit's own (the simulator of make run holds both mailboxes).
+	if _, err := reg.CreateUser(ctx, admin, office.ID, registry.NewUser{Login: "edoreczenia", Name: "Integracja e-Doręczeń", Roles: []registry.Role{registry.RoleIntegrator}}); err != nil {
+		return err
+	}
+	if _, err := reg.AddEDeliveryAddress(ctx, admin, demoADEOffice, "Urząd Gminy Przykładowo", true, nil); err != nil {
+		return err
+	}
+	if _, err := reg.AddEDeliveryAddress(ctx, admin, demoADETax, "Referat Podatków", false, []string{"FN-P"}); err != nil {
+		return err
+	}
 	if err := seedTax(ctx, a.tax, admin, time.Now().Year()); err != nil {
 		return err
 	}

@@ -39,18 +39,30 @@ func cmdServe(ctx context.Context, _ []string) error {
 	if err := a.deployWorkflows(ctx); err != nil {
 		return err
 	}
+	if a.noDecisionKey {
+		a.logger.Warn("no key to sign decisions (OBIEG_SIGN_CERT): tax decisions will wait with an incident")
+	}
 	if a.cfg.Workers > 0 {
 		if err := a.flow.StartWorkers(ctx); err != nil {
 			return err
 		}
 		defer stopWorkers(a)
 	}
+	var handler http.Handler = web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Tax: a.tax, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
+		MaxUploadSize: a.cfg.MaxUploadSize,
+		UI: ui.New(ui.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Blobs: a.blobs, Logger: a.logger,
+			SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies, MaxUploadSize: a.cfg.MaxUploadSize})})
+	if a.edorCallbacks != nil {
+		// e-Doręczenia notifications: hints only, everything is read back
+		// from the authenticated API.
+		mux := http.NewServeMux()
+		mux.Handle("POST /callbacks/edoreczenia", a.edorCallbacks)
+		mux.Handle("/", handler)
+		handler = mux
+	}
 	srv := &http.Server{
-		Addr: a.cfg.Listen,
-		Handler: web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Tax: a.tax, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
-			MaxUploadSize: a.cfg.MaxUploadSize,
-			UI: ui.New(ui.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Blobs: a.blobs, Logger: a.logger,
-				SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies, MaxUploadSize: a.cfg.MaxUploadSize})}),
+		Addr:              a.cfg.Listen,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },

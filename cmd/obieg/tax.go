@@ -66,7 +66,7 @@ func (a *app) taxSetup() error {
 			return sign.SignPDF(ctx, pdf, key, sign.PDFOptions{Name: name, Reason: "Decyzja podatkowa", Time: time.Now()})
 		}
 	} else {
-		a.logger.Warn("no key to sign decisions (OBIEG_SIGN_CERT): tax decisions will wait with an incident")
+		a.noDecisionKey = true
 	}
 	a.tax = tax.New(a.reg, a.flow, a.blobs, tax.Options{Logger: a.logger, Sign: signer, Settings: tax.Settings{
 		Unit: a.cfg.TaxUnit, ApproverUnit: a.cfg.TaxApproverUnit, BankRouting: a.cfg.TaxBankRouting}})
