@@ -56,6 +56,7 @@ if [ -z "${OBIEG_EDOR_URL:-}" ]; then
 	./bin/obieg edoreczenia-sim &
 	edorsim=$!
 	export OBIEG_EDOR_URL="http://$OBIEG_EDOR_SIM_LISTEN" OBIEG_EDOR_CLIENT_ID=obieg OBIEG_EDOR_CLIENT_SECRET=demo-secret
+	export OBIEG_EDOR_SEARCH_URL="$OBIEG_EDOR_URL/search/addresses"
 	export OBIEG_EDOR_PULL_SCHEDULE=${OBIEG_EDOR_PULL_SCHEDULE:-@every 1m}
 	echo "e-Doręczenia simulator on $OBIEG_EDOR_URL (office AE:PL-10000-20000-PRZYK-28, tax unit AE:PL-10000-20001-PODAT-24; its API under /sim/)" >&2
 fi

@@ -55,7 +55,7 @@ func open(ctx context.Context) (*app, error) {
 		blobs.Close()
 		return nil, err
 	}
-	edorPeriodic, edorSender, edorCallbacks, err := edoreczeniaSetup(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)
+	edorPeriodic, edorSender, edorSearch, edorCallbacks, err := edoreczeniaSetup(cfg, reg, blobs, func() *correspondence.Workflows { return a.corr }, logger)
 	if err != nil {
 		db.Close()
 		blobs.Close()
@@ -78,6 +78,9 @@ func open(ctx context.Context) (*app, error) {
 	}
 	if len(router) > 0 {
 		a.corr.Electronic = router
+	}
+	if edorSearch != nil {
+		a.corr.Search = edorSearch
 	}
 	if err := a.taxSetup(); err != nil {
 		db.Close()

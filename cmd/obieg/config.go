@@ -55,8 +55,12 @@ type config struct {
 	EdorUser         string `env:"EDOR_USER" envDefault:"edoreczenia"` // integrator account that registers messages
 	EdorPullSchedule string `env:"EDOR_PULL_SCHEDULE" envDefault:"*/5 * * * *"`
 	EdorCallbackURL  string `env:"EDOR_CALLBACK_URL"` // our public URL of /callbacks/edoreczenia; empty: polling only
-	EdorSimListen    string `env:"EDOR_SIM_LISTEN" envDefault:"127.0.0.1:8082"`
-	EdorSimClients   string `env:"EDOR_SIM_CLIENTS" envDefault:"obieg:demo-secret:AE:PL-10000-20000-PRZYK-28,AE:PL-10000-20001-PODAT-24;jan:jan:AE:PL-30000-40000-NOWAK-28"`
+	// The search service of the register of electronic addresses (BAE):
+	// recipients with no address on file are looked up before dispatch.
+	EdorSearchURL   string `env:"EDOR_SEARCH_URL"`
+	EdorSimListen   string `env:"EDOR_SIM_LISTEN" envDefault:"127.0.0.1:8082"`
+	EdorSimRegister string `env:"EDOR_SIM_REGISTER" envDefault:"44051401359=AE:PL-30000-40000-NOWAK-28"` // identifier=ADE;…
+	EdorSimClients  string `env:"EDOR_SIM_CLIENTS" envDefault:"obieg:demo-secret:AE:PL-10000-20000-PRZYK-28,AE:PL-10000-20001-PODAT-24;jan:jan:AE:PL-30000-40000-NOWAK-28"`
 
 	// The authority's qualified certificate decisions are signed with
 	// (PAdES): .p12/.pfx with SIGN_CERT_PASSWORD, or PEM with the key.

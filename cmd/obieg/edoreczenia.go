@@ -35,9 +35,9 @@ const (
 // callback handler) and the sender from the configuration; nil when no
 // service is configured. The office's addresses are the registry's
 // (edelivery_addresses); letters go from the address of the case's unit.
-func edoreczeniaSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr func() *correspondence.Workflows, logger *slog.Logger) ([]flow.Periodic, *edoreczenia.Sender, http.Handler, error) {
+func edoreczeniaSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr func() *correspondence.Workflows, logger *slog.Logger) ([]flow.Periodic, *edoreczenia.Sender, *edoreczenia.Directory, http.Handler, error) {
 	if cfg.EdorURL == "" {
-		return nil, nil, nil, nil
+		return nil, nil, nil, nil, nil
 	}
 	base := strings.TrimSuffix(cfg.EdorURL, "/")
 	tokenURL := cfg.EdorTokenURL
@@ -49,20 +49,20 @@ func edoreczeniaSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr
 	if cfg.EdorCert != "" {
 		key, err := loadKey(cfg.EdorCert, cfg.EdorCertPassword)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("OBIEG_EDOR_CERT: %w", err)
+			return nil, nil, nil, nil, fmt.Errorf("OBIEG_EDOR_CERT: %w", err)
 		}
 		var roots *x509.CertPool
 		if cfg.EdorCA != "" {
 			pem, err := os.ReadFile(cfg.EdorCA)
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("OBIEG_EDOR_CA: %w", err)
+				return nil, nil, nil, nil, fmt.Errorf("OBIEG_EDOR_CA: %w", err)
 			}
 			roots = x509.NewCertPool()
 			roots.AppendCertsFromPEM(pem)
 		}
 		// Mutual TLS, and a signed JWT instead of the secret (RFC 7523).
 		if hc, err = edoreczenia.HTTPClient(key, roots, 60*time.Second); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		auth.HTTP, auth.Key = hc, key
 		if cfg.EdorClientSecret == "" {
@@ -163,7 +163,11 @@ func edoreczeniaSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr
 		}
 		callbacks.ServeHTTP(w, r)
 	})
-	return []flow.Periodic{pull}, sender, callback, nil
+	var dir *edoreczenia.Directory
+	if cfg.EdorSearchURL != "" {
+		dir = &edoreczenia.Directory{URL: cfg.EdorSearchURL, Auth: auth, HTTP: hc}
+	}
+	return []flow.Periodic{pull}, sender, dir, callback, nil
 }
 
 // cmdEdorSim runs the e-Doręczenia simulator until interrupted. Its
@@ -184,6 +188,11 @@ func cmdEdorSim(ctx context.Context) error {
 	}
 	s := edorsim.New(edorsim.Options{Clients: clients, Logger: logger})
 	defer s.Close()
+	for _, r := range strings.Split(cfg.EdorSimRegister, ";") {
+		if id, ade, ok := strings.Cut(strings.TrimSpace(r), "="); ok {
+			s.Register(id, ade)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.EdorSimListen)
 	if err != nil {
 		return err

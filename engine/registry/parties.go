@@ -117,3 +117,35 @@ func (s *Service) MergeParties(ctx context.Context, a *Actor, survivor, duplicat
 	})
 	return postgres.Err(op, err)
 }
+
+// Party returns one party.
+func (s *Service) Party(ctx context.Context, a *Actor, id uuid.UUID) (*Party, error) {
+	const op = "registry.Party"
+	if err := requireActor(op, a); err != nil {
+		return nil, err
+	}
+	p, err := scanParty(s.db.TenantRow(ctx, a.OfficeID, q["GetParty"], id))
+	if err != nil {
+		return nil, postgres.NotFound(op, err, "no party %s", id)
+	}
+	return p, nil
+}
+
+// SetPartyADE records the e-Doręczenia address found for a party in the
+// public register of electronic addresses (baza adresów elektronicznych).
+func (s *Service) SetPartyADE(ctx context.Context, a *Actor, id uuid.UUID, ade string) error {
+	const op = "registry.SetPartyADE"
+	if err := requireActor(op, a); err != nil {
+		return err
+	}
+	if !ValidADEFormat(ade) {
+		return engine.Invalid(op, "ade", "%q is not an e-Doręczenia address", ade)
+	}
+	return postgres.Err(op, s.db.Tenant(ctx, a.OfficeID, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, q["SetPartyADE"], id, ade)
+		if err == nil && tag.RowsAffected() == 0 {
+			return engine.Errorf(op, engine.KindNotFound, "no party %s", id)
+		}
+		return err
+	}))
+}

@@ -496,3 +496,10 @@ SELECT EXISTS (SELECT 1 FROM adapter_seen WHERE adapter = $1 AND key = $2 AND ki
 -- name: MarkAdapterSeen
 INSERT INTO adapter_seen (office_id, adapter, key, kind, id, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT DO NOTHING;
+
+-- name: GetParty
+SELECT id, kind, name, pesel, nip, regon, address, email, epuap_address, ade, street, postal_code, city, preferred_channel
+FROM parties WHERE id = $1;
+
+-- name: SetPartyADE
+UPDATE parties SET ade = $2 WHERE id = $1;

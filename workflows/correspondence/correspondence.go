@@ -37,6 +37,9 @@ type Workflows struct {
 	// Electronic sends letters by electronic channels; nil: no adapter is
 	// configured and electronic dispatch fails visibly (an incident).
 	Electronic ElectronicSender
+	// Search finds recipients' e-Doręczenia addresses in the public
+	// register; nil: only the addresses the registry holds are used.
+	Search AddressSearch
 }
 
 // New registers the handlers of the kancelaria workflows on fe.
@@ -206,6 +209,11 @@ func (w *Workflows) prepareDispatch(ctx context.Context, c *engine.Call) error {
 		party, err := uuidVar(c, "recipientPartyId")
 		if err != nil || party == nil {
 			return engine.Errorf("correspondence.prepareDispatch", engine.KindConflict, "dispatch needs recipientPartyId (or outgoingId)")
+		}
+		if str(c.Vars, "channel") == "" {
+			if err := w.findADE(ctx, a, *party); err != nil {
+				return err
+			}
 		}
 		o, err = w.reg.RegisterOutgoing(ctx, a, registry.NewOutgoing{CaseID: caseID, DocumentID: docID, Channel: str(c.Vars, "channel"),
 			Recipient: registry.NewCaseParty{Party: registry.Party{ID: *party}}, RequestKey: c.Key})

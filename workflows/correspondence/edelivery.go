@@ -20,6 +20,39 @@ type MessageSender interface {
 	SendMessageID(ctx context.Context, channel, address, id, caseSignature, title, fileName, mediaType string, content []byte) (string, error)
 }
 
+// AddressSearch finds a party's e-Doręczenia address in the public
+// register of electronic addresses (ustawa o doręczeniach elektronicznych
+// art. 25–26); an error of kind NotFound means the party has none.
+type AddressSearch interface {
+	FindADE(ctx context.Context, p registry.Party) (string, error)
+}
+
+// findADE: before a letter's channel is chosen, a recipient with no known
+// electronic address is looked up in the register; an address found is
+// recorded on the party, so the letter goes by e-Doręczenia rather than by
+// post (art. 155 of the act: the public body delivers electronically to a
+// registered address).
+func (w *Workflows) findADE(ctx context.Context, a *registry.Actor, partyID uuid.UUID) error {
+	if w.Search == nil {
+		return nil
+	}
+	p, err := w.reg.Party(ctx, a, partyID)
+	if err != nil {
+		return err
+	}
+	if p.ADE != "" || p.PreferredChannel == "in_person" || (p.PESEL == "" && p.NIP == "" && p.REGON == "") {
+		return nil
+	}
+	ade, err := w.Search.FindADE(ctx, *p)
+	if engine.Is(engine.KindNotFound, err) {
+		return nil
+	}
+	if err != nil {
+		return err // retried by the step
+	}
+	return w.reg.SetPartyADE(ctx, a, partyID, ade)
+}
+
 // Router sends each channel through its adapter ("epuap", "edoreczenia").
 type Router map[string]ElectronicSender
 

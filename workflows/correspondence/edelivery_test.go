@@ -30,12 +30,14 @@ func TestDispatchThroughEDoreczenia(t *testing.T) {
 	office, _ := edoreczenia.MakeADE("1234567890", "URZAD")
 	jan, _ := edoreczenia.MakeADE("5555566666", "JANEK")
 	ewa, _ := edoreczenia.MakeADE("7777788888", "EWAAA")
+	adam, _ := edoreczenia.MakeADE("9999900000", "ADAMM")
 	var mu sync.Mutex
 	simNow := b.clock.now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return simNow }
 	s := sim.New(sim.Options{Clock: clock, Logger: slog.New(slog.DiscardHandler), Clients: []sim.Client{
 		{ID: "obieg", Secret: "sekret", Addresses: []string{office.String()}},
-		{ID: "jan", Secret: "jan", Addresses: []string{jan.String(), ewa.String()}}}})
+		{ID: "jan", Secret: "jan", Addresses: []string{jan.String(), ewa.String(), adam.String()}}}})
+	s.Register("44051401359", adam.String()) // Adam's PESEL is in the register of addresses
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
 	client := &edoreczenia.Client{BaseURL: srv.URL + "/api/v1", HTTP: &http.Client{Timeout: 10 * time.Second},
@@ -64,9 +66,11 @@ func TestDispatchThroughEDoreczenia(t *testing.T) {
 			registry.File{Name: "dowod-" + strings.ReplaceAll(ev.Code, ".", "") + ".xml", MediaType: "application/xml", Head: raw, Blob: st})
 	}
 
-	send := func(name string, to edoreczenia.ADE) (uuid.UUID, uuid.UUID) {
+	b.w.Search = &edoreczenia.Directory{URL: srv.URL + "/search/addresses", Auth: client.Auth}
+	send := func(p registry.Party) (uuid.UUID, uuid.UUID) {
+		name := p.Name
 		c, err := b.reg.CreateCase(b.ctx, b.officer, registry.NewCase{Unit: "FN", JRWA: "3120", Title: "Decyzja — " + name,
-			Parties: []registry.NewCaseParty{{Party: registry.Party{Name: name, ADE: to.String()}}}})
+			Parties: []registry.NewCaseParty{{Party: p}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,14 +103,29 @@ func TestDispatchThroughEDoreczenia(t *testing.T) {
 		})
 		return in.ID, out
 	}
-	janFlow, janOut := send("Jan Nowak", jan)
-	ewaFlow, ewaOut := send("Ewa Kowalska", ewa)
+	janFlow, janOut := send(registry.Party{Name: "Jan Nowak", ADE: jan.String()})
+	ewaFlow, ewaOut := send(registry.Party{Name: "Ewa Kowalska", ADE: ewa.String()})
+	// Adam has no address in our registry; the register of addresses has one.
+	_, adamOut := send(registry.Party{Name: "Adam Wiśniewski", PESEL: "44051401359", Street: "ul. Polna 1", PostalCode: "00-950", City: "Warszawa"})
+	if o, _ := b.reg.Outgoing(b.ctx, b.clerk, adamOut); o.Channel != "edoreczenia" || o.ElectronicAddress != adam.String() || s.Count(adam.String(), "INBOX") != 1 {
+		t.Fatalf("Adam's letter: %+v", o)
+	}
 	if s.Count(jan.String(), "INBOX") != 1 || s.Count(ewa.String(), "INBOX") != 1 {
 		t.Fatal("the letters are not in the addressees' boxes")
 	}
 	o, _ := b.reg.Outgoing(b.ctx, b.clerk, janOut)
 	if o.Channel != "edoreczenia" || o.Status != "sent" {
 		t.Fatalf("outgoing: %+v", o)
+	}
+	// Someone not in the register keeps the postal path.
+	pc, _ := b.reg.CreateCase(b.ctx, b.officer, registry.NewCase{Unit: "FN", JRWA: "3120", Title: "Decyzja — Zofia",
+		Parties: []registry.NewCaseParty{{Party: registry.Party{Name: "Zofia Nowicka", PESEL: "02070803628", Street: "ul. Polna 2", PostalCode: "00-950", City: "Warszawa"}}}})
+	pfull, _ := b.reg.Case(b.ctx, b.officer, pc.ID)
+	if err := b.w.findADE(b.ctx, b.clerk, pfull.Parties[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := b.reg.Party(b.ctx, b.clerk, pfull.Parties[0].ID); p.ADE != "" || registry.ChooseChannel(*p) != "post_zpo" {
+		t.Fatalf("Zofia: %+v", p)
 	}
 	// Jan opens his on 21.10.
 	mu.Lock()

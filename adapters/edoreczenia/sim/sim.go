@@ -79,6 +79,7 @@ type Server struct {
 	evOrder   []*evidence
 	threads   map[string]*thread
 	subs      map[string][]*subscription
+	register  map[string]string // identifier → ADE (the search service)
 	faults    Faults
 	calls     int
 	closed    bool
@@ -142,6 +143,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /sim/faults", s.simFaults)
 	mux.HandleFunc("POST /sim/tick", s.simTick)
 	mux.HandleFunc("GET /sim/mailboxes/{addr}", s.simMailbox)
+	mux.HandleFunc("GET /search/addresses", s.faulty(s.search))
+	mux.HandleFunc("POST /sim/register", s.simRegister)
 	return mux
 }
 
