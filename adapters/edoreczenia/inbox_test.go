@@ -313,3 +313,67 @@ func TestInboxSweepsForLateArrivals(t *testing.T) {
 		t.Fatalf("the sweep: %+v %v, %d items", got, err, b.items(t))
 	}
 }
+
+// As above, but every run is a new process: a fresh Inbox with nothing in
+// memory, its memory in the database (RegistryState), cut off mid-way
+// under faults. Nothing is registered twice and no evidence is lost.
+func TestInboxRestartsFromDatabaseState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long")
+	}
+	b := setupInbox(t)
+	const n, sent = 120, 10
+	for i := range n {
+		b.letter(t, i)
+		if i%10 == 0 {
+			b.clock.Add(time.Minute)
+		}
+	}
+	s := &edoreczenia.Sender{Client: b.office, From: officeADE, Logger: slog.New(slog.DiscardHandler)}
+	for i := range sent {
+		id := must[string](t)(s.SendMessage(b.ctx, edoreczenia.Letter{ID: fmt.Sprint("o-", i), To: citizenADE, Title: "T", FileName: "t.pdf",
+			MediaType: "application/pdf", Content: pdf(fmt.Sprint(i))}))
+		b.sim.Open(id)
+	}
+	a, err := b.inbox.Actor(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.sim.SetFaults(sim.Faults{Every: 7, Duplicates: true, Delay: 3 * time.Millisecond})
+	deadline := time.Now().Add(3 * time.Minute)
+	restarts := 0
+	for process := 0; ; process++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d processes: %d items", process, b.items(t))
+		}
+		// A process: retries its runs after faults until it is killed.
+		in := &edoreczenia.Inbox{Client: b.inbox.Client, Registry: b.inbox.Registry, Blobs: b.inbox.Blobs, Addresses: b.inbox.Addresses,
+			OnEvidence: b.inbox.OnEvidence, Actor: b.inbox.Actor, Logger: b.inbox.Logger, Clock: b.inbox.Clock, PageSize: b.inbox.PageSize,
+			State: &edoreczenia.RegistryState{Registry: b.inbox.Registry, OfficeID: a.OfficeID}}
+		ctx, kill := context.WithTimeout(b.ctx, time.Duration(150+process%4*150)*time.Millisecond)
+		var err error
+		for {
+			if _, err = in.Pull(ctx); err == nil || ctx.Err() != nil {
+				break
+			}
+		}
+		kill()
+		if err == nil {
+			break
+		}
+		restarts++
+	}
+	if got := b.items(t); got != n {
+		t.Fatalf("%d incoming items for %d letters", got, n)
+	}
+	var dups int
+	_ = b.db.Pool.QueryRow(b.ctx, "SELECT count(*) - count(DISTINCT external_id) FROM incoming_items").Scan(&dups)
+	if dups != 0 {
+		t.Errorf("%d duplicate items", dups)
+	}
+	calls, distinct := b.evs.count()
+	if distinct != 3*sent {
+		t.Errorf("%d distinct evidences handed over, want %d (none lost)", distinct, 3*sent)
+	}
+	t.Logf("%d restarts: %d items; evidences %d handed over in %d calls (a restart between handing over and remembering repeats one; OnEvidence is idempotent)", restarts, n, distinct, calls)
+}

@@ -98,24 +98,61 @@ func (w *Workflows) EDeliveryEvidence(ctx context.Context, a *registry.Actor, wh
 		_ = file.Blob.Discard()
 		return err
 	}
+	// An evidence handed over again (a restart between filing it and the
+	// inbox remembering it) is found by its digest and filed once.
+	doc, err := w.filedEvidence(ctx, a, o, file.Blob.SHA256)
+	if err != nil {
+		_ = file.Blob.Discard()
+		return err
+	}
 	day := calendar.DateOf(ev.At)
+	if doc != nil {
+		_ = file.Blob.Discard()
+		return w.evidenceDelivery(ctx, a, who, o, ev, day, doc.ID)
+	}
 	md := registry.Metadata{Tytul: fmt.Sprintf("Dowód e-Doręczenia %s — %s", ev.Code, o.Number), Typ: "potwierdzenie odbioru/doręczenia/przedłożenia",
 		Data: &day, Tworca: "e-Doręczenia", Dostep: "niepubliczny", Opis: fmt.Sprintf("zdarzenie %s (%s), wiadomość %s", ev.Code, ev.Kind, ev.MessageID)}
-	doc, err := w.reg.RegisterDocument(ctx, a, registry.NewDocument{Metadata: md, CaseID: o.CaseID, Files: []registry.File{file}, Relations: relationTo(o.DocumentID)})
+	filed, err := w.reg.RegisterDocument(ctx, a, registry.NewDocument{Metadata: md, CaseID: o.CaseID, Files: []registry.File{file}, Relations: relationTo(o.DocumentID)})
 	if err != nil {
 		_ = file.Blob.Discard()
 		return engine.E(op, err)
 	}
+	return w.evidenceDelivery(ctx, a, who, o, ev, day, filed.ID)
+}
+
+// evidenceDelivery records the delivery an evidence decides, once.
+func (w *Workflows) evidenceDelivery(ctx context.Context, a *registry.Actor, who flow.Who, o *registry.OutgoingItem, ev Evidence, day calendar.Date, proof uuid.UUID) error {
 	if o.Status == "delivered" {
 		return nil
 	}
+	var err error
 	switch ev.Kind {
 	case "opened":
-		_, err = w.RecordDelivery(ctx, a, who, o.ID, registry.Delivery{Basis: registry.BasisOpened, Date: &day, ProofDoc: &doc.ID})
+		_, err = w.RecordDelivery(ctx, a, who, o.ID, registry.Delivery{Basis: registry.BasisOpened, Date: &day, ProofDoc: &proof})
 	case "deemed":
-		_, err = w.RecordDelivery(ctx, a, who, o.ID, registry.Delivery{Basis: registry.BasisDeemed, ProofDoc: &doc.ID})
+		_, err = w.RecordDelivery(ctx, a, who, o.ID, registry.Delivery{Basis: registry.BasisDeemed, ProofDoc: &proof})
 	}
 	return err
+}
+
+// filedEvidence finds an evidence already filed in the letter's case by
+// the digest of its content.
+func (w *Workflows) filedEvidence(ctx context.Context, a *registry.Actor, o *registry.OutgoingItem, digest string) (*registry.Document, error) {
+	if o.CaseID == nil || digest == "" {
+		return nil, nil
+	}
+	docs, err := w.reg.CaseDocuments(ctx, a, *o.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		for _, v := range d.Versions {
+			if v.SHA256 == digest {
+				return d, nil
+			}
+		}
+	}
+	return nil, nil
 }
 
 func (w *Workflows) evidenceLetter(ctx context.Context, a *registry.Actor, ev Evidence) (*registry.OutgoingItem, error) {

@@ -3,6 +3,7 @@ package correspondence
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -184,6 +185,22 @@ func TestDispatchThroughEDoreczenia(t *testing.T) {
 	}
 	if proofs < 2 {
 		t.Fatalf("%d evidences filed in Ewa's case", proofs)
+	}
+	// The same evidence handed over again (a restart between filing and
+	// remembering) is filed once.
+	_, rc, err := b.reg.OpenVersion(b.ctx, b.clerk, *o.ProofDocumentID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(rc)
+	rc.Close()
+	st, _ := blobs.Stage(b.ctx, bytes.NewReader(raw), 1<<20)
+	if err := b.w.EDeliveryEvidence(b.ctx, b.clerk, WhoOf(b.clerk), Evidence{Reference: ewaOut.String(), Code: "E.1", Kind: "deemed", At: clock()},
+		registry.File{Name: "dowod.xml", MediaType: "application/xml", Head: raw, Blob: st}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := b.reg.CaseDocuments(b.ctx, b.officer, *o.CaseID); len(again) != len(docs) {
+		t.Fatalf("the evidence was filed twice: %d documents, was %d", len(again), len(docs))
 	}
 	// A second pull asks for nothing new and files nothing twice.
 	if p, err := inbox.Pull(b.ctx); err != nil || p.Evidences != 0 || p.Registered != 0 {
