@@ -86,3 +86,28 @@ func (t *Tx) CreateParty(ctx context.Context, p Party) (uuid.UUID, error) {
 	id, _, err := t.s.resolveParty(ctx, t.tx, t.a, NewCaseParty{Party: p})
 	return id, err
 }
+
+// LinkParty makes a party a party to the case in the transaction (with its
+// metryka entry); a party already linked in that role is left as it is.
+func (t *Tx) LinkParty(ctx context.Context, caseID, partyID uuid.UUID, role string) error {
+	const op = "registry.LinkParty"
+	c, err := getCase(ctx, t.tx, q["LockCase"], caseID)
+	if err != nil {
+		return err
+	}
+	if !t.a.canWork(c) {
+		return forbidden(op, "you may not work on case "+c.Signature)
+	}
+	var linked bool
+	if err := t.tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM case_parties WHERE case_id = $1 AND party_id = $2 AND role = $3)", caseID, partyID, role).Scan(&linked); err != nil {
+		return err
+	}
+	if linked {
+		return nil
+	}
+	_, name, err := t.s.resolveParty(ctx, t.tx, t.a, NewCaseParty{Party: Party{ID: partyID}})
+	if err != nil {
+		return err
+	}
+	return t.s.linkParty(ctx, t.tx, t.a, c, partyID, name, role)
+}

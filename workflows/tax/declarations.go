@@ -181,6 +181,20 @@ func (s *Service) RegisterDeclaration(ctx context.Context, a *registry.Actor, d 
 		if err := s.recordHoldings(ctx, tx, a, tp.ID, out, d); err != nil {
 			return err
 		}
+		// ZIN-3: the other taxpayers (co-owners) join the register and the
+		// case; each owes tax on their own share and files their own
+		// information (upol art. 6 ust. 6), so no periods are recorded for
+		// them from this one.
+		for _, co := range d.CoOwners {
+			p := registry.Party{Kind: "person", Name: strings.TrimSpace(co.FirstName + " " + co.Surname), PESEL: co.PESEL, NIP: co.NIP, Address: co.Address}
+			ctp, err := s.taxpayer(ctx, rt, p)
+			if err != nil {
+				return err
+			}
+			if err := rt.LinkParty(ctx, caseID, ctp.PartyID, "współwłaściciel"); err != nil {
+				return err
+			}
+		}
 		details := map[string]string{"declaration": out.ID.String(), "event": string(d.Circumstances.Event), "eventDate": out.EventDate.String(), "subjects": fmt.Sprint(out.Subjects)}
 		action := "tax.declaration_registered"
 		if corrects != nil {

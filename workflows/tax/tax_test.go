@@ -148,7 +148,8 @@ func declaration() *in1.Declaration {
 			Buildings: []in1.Subject{{Category: in1.BuildingResidential, Location: "Testowo, ul. Lipowa 5", Parcel: "0001 123/4", Share: in1.Whole,
 				Area: 14050, AreaFull: 12050, AreaLow: 2000}},
 		},
-		FiledOn: calendar.NewDate(2026, 2, 19),
+		CoOwners: []in1.Person{{PESEL: "82030512351", Surname: "Ćwik", FirstName: "Józef", Address: "ul. Lipowa 5, 00-002 Testowo"}},
+		FiledOn:  calendar.NewDate(2026, 2, 19),
 	}
 }
 
@@ -266,6 +267,18 @@ func TestDeclarationToDeliveredDecision(t *testing.T) {
 	}
 	if decl.Year != 2026 || !strings.HasPrefix(decl.Signature, "FN-P.3120.1.2026") {
 		t.Fatalf("declaration: %+v", decl)
+	}
+	// The co-owner of ZIN-3 is a party to the case and in the taxpayer register.
+	c, err := b.reg.Case(b.ctx, b.officer, decl.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]string{}
+	for _, p := range c.Parties {
+		roles[p.Name] = p.Role
+	}
+	if roles["Józef Ćwik"] != "współwłaściciel" || roles["Łucja Żółtowska-Ćwik"] != "strona" {
+		t.Fatalf("parties of the case: %v", roles)
 	}
 	// The approver (head of FN) sees the draft: 812,35 m² × 0,70 = 568,645;
 	// (120,50 + 20,00 × 50%) = 130,50 m² × 1,20 = 156,60; total 725,245 →
