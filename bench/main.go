@@ -33,7 +33,7 @@ func main() {
 	c := flag.Int("c", 8, "concurrent clients")
 	rate := flag.Int("rate", 100, "requests per second for the latency measurement")
 	dur := flag.Duration("duration", 10*time.Second, "length of the latency measurement")
-	suite := flag.String("suite", "all", "registry, flow, tax or all")
+	suite := flag.String("suite", "all", "registry, flow, tax, search (on a scaled database, -search-db) or all")
 	taxN := flag.Int("tax-n", 10000, "taxpayers in the annual tax batch")
 	flowN := flag.Int("flow-n", 5000, "instances for the workflow benchmark")
 	flag.IntVar(&benchWorkers, "workers", benchWorkers, "jobs worked at once by Obieg async and by the River peer")
@@ -57,6 +57,8 @@ func main() {
 		err = runFlowSuite(ctx, *admin, *flowN, *c)
 	case "tax":
 		err = runTaxSuite(ctx, *admin, *taxN, *c)
+	case "search":
+		err = runSearchSuite(ctx)
 	case "all":
 		if err = run(ctx, *admin, *n, *c, *rate, *dur); err == nil {
 			err = runFlowSuite(ctx, *admin, *flowN, *c)
@@ -65,7 +67,7 @@ func main() {
 			err = runTaxSuite(ctx, *admin, *taxN, *c)
 		}
 	default:
-		err = fmt.Errorf("-suite must be registry, flow, tax or all")
+		err = fmt.Errorf("-suite must be registry, flow, tax, search or all")
 	}
 	if err != nil {
 		pprof.StopCPUProfile()

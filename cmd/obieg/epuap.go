@@ -31,36 +31,51 @@ func epuapSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr func(
 	base := strings.TrimSuffix(cfg.EPUAPURL, "/")
 	client := &epuap.Client{Endpoints: epuap.Endpoints{Pull: base + "/pull", Skrytka: base + "/skrytka", Doreczyciel: base + "/doreczyciel"},
 		Entity: cfg.EPUAPEntity, Box: cfg.EPUAPBox, HTTP: &http.Client{Timeout: 60 * time.Second}}
-	var sender *epuap.Sender
+	var trust *x509.CertPool
+	if cfg.EPUAPTrust != "" {
+		pem, err := os.ReadFile(cfg.EPUAPTrust)
+		if err != nil {
+			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: %w", err)
+		}
+		trust = x509.NewCertPool()
+		if !trust.AppendCertsFromPEM(pem) {
+			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: no certificates in %s", cfg.EPUAPTrust)
+		}
+	}
+	// The integrator account's office is the office the box belongs to.
+	actor := func(ctx context.Context) (*registry.Actor, error) { return reg.ActorByLogin(ctx, cfg.EPUAPUser) }
+	stage := func(ctx context.Context, name string) func([]byte) (registry.File, error) {
+		return func(raw []byte) (registry.File, error) {
+			st, err := blobs.Stage(ctx, bytes.NewReader(raw), epuap.MaxDocumentSize)
+			if err != nil {
+				return registry.File{}, err
+			}
+			return registry.File{Name: name, MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}, nil
+		}
+	}
+	// With the office's certificate letters go officially (dorecz, UPD);
+	// without one by skrytka nadaj, its UPP recorded as the delivery (see
+	// epuap.Sender for the rule).
+	sender := &epuap.Sender{Client: client, Trust: trust, Logger: logger}
 	if cfg.EPUAPCert != "" {
 		key, err := loadKey(cfg.EPUAPCert, cfg.EPUAPCertPassword)
 		if err != nil {
 			return nil, nil, fmt.Errorf("OBIEG_EPUAP_CERT: %w", err)
 		}
 		client.Signer = epuap.SignerFunc(func(env []byte) ([]byte, error) { return sign.SignSOAP(env, key, time.Now()) })
-		sender = &epuap.Sender{Client: client, Key: key}
+		sender.Key = key
 	}
-	inbox := &epuap.Inbox{Client: client, Registry: reg, Blobs: blobs, Logger: logger,
-		// The integrator account's office is the office the box belongs to.
-		Actor: func(ctx context.Context) (*registry.Actor, error) { return reg.ActorByLogin(ctx, cfg.EPUAPUser) }}
-	if cfg.EPUAPTrust != "" {
-		pem, err := os.ReadFile(cfg.EPUAPTrust)
+	sender.OnUPP = func(ctx context.Context, id string, upp *epuap.Receipt) error {
+		a, err := actor(ctx)
 		if err != nil {
-			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: %w", err)
+			return err
 		}
-		inbox.Trust = x509.NewCertPool()
-		if !inbox.Trust.AppendCertsFromPEM(pem) {
-			return nil, nil, fmt.Errorf("OBIEG_EPUAP_TRUST: no certificates in %s", cfg.EPUAPTrust)
-		}
+		return corr().EPUAPSubmitted(ctx, a, correspondence.WhoOf(a), id, correspondence.UPP{ReceiptID: upp.ReceiptID,
+			SubmittedAt: upp.SubmittedAt, DeliveredAt: upp.DeliveredAt, Raw: upp.Raw, Signature: upp.Signature}, stage(ctx, "UPP.xml"))
 	}
+	inbox := &epuap.Inbox{Client: client, Registry: reg, Blobs: blobs, Logger: logger, Trust: trust, Actor: actor}
 	inbox.OnReceipt = func(ctx context.Context, a *registry.Actor, r *epuap.Receipt) error {
-		return corr().EPUAPReceipt(ctx, a, correspondence.WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, func(raw []byte) (registry.File, error) {
-			st, err := blobs.Stage(ctx, bytes.NewReader(raw), epuap.MaxDocumentSize)
-			if err != nil {
-				return registry.File{}, err
-			}
-			return registry.File{Name: r.Kind + ".xml", MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}, nil
-		})
+		return corr().EPUAPReceipt(ctx, a, correspondence.WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, r.Signature, stage(ctx, r.Kind+".xml"))
 	}
 	pull := flow.Periodic{Name: "epuap.pull", Schedule: cfg.EPUAPPullSchedule, Run: func(ctx context.Context) error {
 		got, err := inbox.PullAll(ctx)

@@ -503,3 +503,18 @@ FROM parties WHERE id = $1;
 
 -- name: SetPartyADE
 UPDATE parties SET ade = $2 WHERE id = $1;
+
+-- ---------------------------------------------------------------------------
+-- Pending assignments (pending.go): the dekretacje waiting for acceptance
+-- that the actor may decide — to a position held ($2), or to a unit in the
+-- actor's scope ($1) without a position; $3 true = all (administrators).
+-- ---------------------------------------------------------------------------
+
+-- name: PendingAssignments
+SELECT a.id, a.item_id, a.unit_id, coalesce(u.symbol, ''), a.position_id, a.instruction, a.deadline, a.state,
+	a.assigned_by, a.assigned_at, a.decided_by, a.decided_at, a.reason
+FROM assignments a LEFT JOIN units u ON u.id = a.unit_id
+WHERE a.state = 'pending'
+  AND ($3 OR a.position_id = ANY($2::uuid[]) OR (a.position_id IS NULL AND a.unit_id = ANY($1::uuid[])))
+ORDER BY a.deadline NULLS LAST, a.assigned_at, a.id
+LIMIT 500;

@@ -102,6 +102,17 @@ func likeEscape(s string) string {
 // digits reach to_tsquery, so its syntax cannot be injected.
 func prefixQuery(query string) *string {
 	words := strings.FieldsFunc(query, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) })
+	// One letter as a prefix matches most words and costs a long index
+	// scan: such words are left out when the query has longer ones.
+	long := words[:0:0]
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > 1 {
+			long = append(long, w)
+		}
+	}
+	if len(long) > 0 {
+		words = long
+	}
 	if len(words) == 0 {
 		return nil
 	}

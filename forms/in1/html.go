@@ -23,9 +23,12 @@ var formTmpl = template.Must(template.New("form").Parse(formTemplate))
 type (
 	hPage struct {
 		Lang, Title, SummaryTitle, Submit string
+		Action, SubmitID                  string
+		Hidden                            []hHidden
 		Summary                           []hProblem
 		Sections                          []hSection
 	}
+	hHidden  struct{ Name, Value string }
 	hProblem struct{ Href, Field, Message string }
 	hSection struct {
 		Title  string
@@ -77,6 +80,33 @@ func inputID(path string) string {
 // or "en" for the labels; messages stay Polish. d may be nil for an empty
 // form.
 func RenderHTML(w io.Writer, d *Declaration, problems Problems, lang string) error {
+	if err := formTmpl.Execute(w, view(d, problems, lang, FormOptions{})); err != nil {
+		return engine.E("in1.RenderHTML", "cannot write the form", err)
+	}
+	return nil
+}
+
+// FormOptions adapt the form RenderFormHTML writes to the page around it.
+type FormOptions struct {
+	Action   string            // where the form posts; empty: the page's own address
+	Hidden   map[string]string // hidden inputs written first in the form, e.g. a CSRF token
+	SubmitID string            // id of the submit button, if any
+}
+
+// RenderFormHTML writes what RenderHTML writes inside <body> after its
+// heading — the problem summary and the form — as a fragment to embed in
+// another page (the web UI's layout, under its own Content-Security-Policy:
+// the fragment carries no <style>; its classes are summary, field,
+// invalid, error, req, row and choice).
+func RenderFormHTML(w io.Writer, d *Declaration, problems Problems, lang string, opt FormOptions) error {
+	if err := formTmpl.ExecuteTemplate(w, "body", view(d, problems, lang, opt)); err != nil {
+		return engine.E("in1.RenderFormHTML", "cannot write the form", err)
+	}
+	return nil
+}
+
+// view builds the page the templates show.
+func view(d *Declaration, problems Problems, lang string, opt FormOptions) hPage {
 	if lang != "en" {
 		lang = "pl"
 	}
@@ -86,7 +116,15 @@ func RenderHTML(w io.Writer, d *Declaration, problems Problems, lang string) err
 	b := &viewBuilder{d: d, ps: problems, lang: lang, ids: map[string]string{}}
 	page := hPage{
 		Lang: lang, Title: tr("title", lang), SummaryTitle: tr("summary", lang), Submit: tr("submit", lang),
-		Sections: b.sections(),
+		Action: opt.Action, SubmitID: opt.SubmitID, Sections: b.sections(),
+	}
+	names := make([]string, 0, len(opt.Hidden))
+	for n := range opt.Hidden {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		page.Hidden = append(page.Hidden, hHidden{Name: n, Value: opt.Hidden[n]})
 	}
 	for _, p := range problems {
 		hp := hProblem{Field: p.Field, Message: p.Message}
@@ -95,10 +133,7 @@ func RenderHTML(w io.Writer, d *Declaration, problems Problems, lang string) err
 		}
 		page.Summary = append(page.Summary, hp)
 	}
-	if err := formTmpl.Execute(w, page); err != nil {
-		return engine.E("in1.RenderHTML", "cannot write the form", err)
-	}
-	return nil
+	return page
 }
 
 type viewBuilder struct {

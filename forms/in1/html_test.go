@@ -189,3 +189,40 @@ func TestParseFormRows(t *testing.T) {
 		t.Errorf("structure %+v %v", d.Taxed.Structures, ps)
 	}
 }
+
+// TestRenderFormHTML: the fragment is the page's form without the page —
+// no <html>, <style> or heading — with the hidden inputs first and the
+// action given, and it posts back the same declaration.
+func TestRenderFormHTML(t *testing.T) {
+	d := sample()
+	var buf bytes.Buffer
+	opt := FormOptions{Action: "/tax/declarations", Hidden: map[string]string{"csrf": "0a1b", "z": "ż"}, SubmitID: "in1-submit"}
+	if err := RenderFormHTML(&buf, d, Problems{{Field: "b.surname", Message: "Nazwisko jest wymagane"}}, "pl", opt); err != nil {
+		t.Fatal(err)
+	}
+	frag := buf.String()
+	for _, bad := range []string{"<html", "<style", "<h1", "<body"} {
+		if strings.Contains(frag, bad) {
+			t.Errorf("fragment contains %s", bad)
+		}
+	}
+	for _, want := range []string{`action="/tax/declarations"`, `<input type="hidden" name="csrf" value="0a1b">`, `id="in1-submit"`, `href="#f-b-surname"`, `class="summary"`} {
+		if !strings.Contains(frag, want) {
+			t.Errorf("fragment lacks %s", want)
+		}
+	}
+	if strings.Index(frag, `name="csrf"`) > strings.Index(frag, `name="a.authority"`) {
+		t.Error("hidden inputs are not first in the form")
+	}
+	v := post(frag)
+	if v.Get("csrf") != "0a1b" || v.Get("z") != "ż" {
+		t.Errorf("hidden values posted: %v %v", v.Get("csrf"), v.Get("z"))
+	}
+	got, ps := ParseForm(v)
+	if ps != nil {
+		t.Fatal(ps)
+	}
+	if !reflect.DeepEqual(got, d) {
+		t.Errorf("round trip through the fragment:\n got %+v\nwant %+v", got, d)
+	}
+}

@@ -96,6 +96,19 @@ func (c *consoleLog) check(t *testing.T) {
 	c.lines = nil
 }
 
+// expect drops the lines that contain s: messages the test caused on purpose.
+func (c *consoleLog) expect(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := c.lines[:0]
+	for _, l := range c.lines {
+		if !strings.Contains(l, s) {
+			kept = append(kept, l)
+		}
+	}
+	c.lines = kept
+}
+
 // artifacts is where screenshots go: $OBIEG_ARTIFACTS, else $TMPDIR/obieg-ui-artifacts.
 func artifacts(t *testing.T) string {
 	dir := os.Getenv("OBIEG_ARTIFACTS")
@@ -335,6 +348,77 @@ func TestBrowser(t *testing.T) {
 	})
 	run(t, ctx, "after retry", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#inc-h")))
 	shot(t, ctx, "10-admin-after-retry")
+	console.check(t)
+}
+
+// TestBrowserTax: an officer of the tax unit types a paper IN-1 into the
+// form (Polish text), is shown the field she left out, completes it and
+// lands on the taxpayer's case; the decisions of the year list it.
+func TestBrowserTax(t *testing.T) {
+	b := setup(t)
+	ctx, console := browser(t)
+	b.browserLogin(t, ctx, "podatki")
+	set := func(id, v string) chromedp.Action[chromedp.Void] { return chromedp.SetValue(chromedp.CSS("#"+id), v) }
+	run(t, ctx, "IN-1 form",
+		chromedp.Navigate(b.srv.URL+"/tax/declarations/new"),
+		chromedp.WaitVisible(chromedp.CSS("#f-b-surname")),
+		set("f-a-authority", "Wójt Gminy Testowo"),
+		set("f-b-pesel", "85071402348"),
+		set("f-b-firstName", "Łucja"),
+		set("f-b-birthDate", "1985-07-14"),
+		set("f-b-address-country", "Polska"),
+		set("f-b-address-commune", "Testowo"),
+		set("f-b-address-street", "ul. Źródlana"),
+		set("f-b-address-house", "5"),
+		set("f-b-address-city", "Testowo"),
+		set("f-b-address-postalCode", "00-002"),
+		chromedp.Click(chromedp.CSS("#f-c-kind-first")),
+		chromedp.Click(chromedp.CSS("#f-c-event-arose")),
+		set("f-c-date", "2026-10-10"),
+		set("f-d-land-0-category", "land-other"),
+		set("f-d-land-0-location", "Testowo, ul. Źródlana 5"),
+		set("f-d-land-0-parcel", "0001 123/4"),
+		set("f-d-land-0-area", "812,35"),
+		set("f-d-buildings-0-category", "building-residential"),
+		set("f-d-buildings-0-location", "Testowo, ul. Źródlana 5"),
+		set("f-d-buildings-0-parcel", "0001 123/4"),
+		set("f-d-buildings-0-area", "140,50"),
+		set("f-d-buildings-0-areaFull", "120,50"),
+		set("f-d-buildings-0-areaLow", "20,00"),
+		set("f-filedOn", "2026-11-20"),
+	)
+	shot(t, ctx, "11-tax-in1-form")
+	// The surname was left out: the form comes back with the problem at the field.
+	run(t, ctx, "IN-1 problems",
+		chromedp.Click(chromedp.CSS("#in1-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#f-b-surname-err")),
+	)
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-b-firstName"))); err != nil || v != "Łucja" {
+		t.Fatalf("the input is not kept: %q %v", v, err)
+	}
+	shot(t, ctx, "12-tax-in1-problems")
+	console.expect("status of 422") // the form shown again with its problems
+	run(t, ctx, "IN-1 register",
+		set("f-b-surname", "Żółtowska-Ćwik"),
+		chromedp.Click(chromedp.CSS("#in1-submit")),
+		chromedp.WaitVisible(chromedp.CSS("h1 .sig")),
+	)
+	if text := textOf(t, ctx, "h1"); !strings.Contains(text, "FN-P.3120.1.2026") {
+		t.Fatalf("case after registering the IN-1: %q", text)
+	}
+	if text := textOf(t, ctx, "#main"); !strings.Contains(text, "Żółtowska-Ćwik") {
+		t.Errorf("the case does not name the taxpayer: %q", text)
+	}
+	shot(t, ctx, "13-tax-case")
+	waitFor(t, "decision", func() bool {
+		ds, err := b.tax.Decisions(b.ctx, b.admin, nil, 2026)
+		return err == nil && len(ds) == 1
+	})
+	run(t, ctx, "decisions",
+		chromedp.Navigate(b.srv.URL+"/tax/decisions?year=2026"),
+		chromedp.WaitVisible(chromedp.CSS(`#decisions a[href^="/cases/"]`)),
+	)
+	shot(t, ctx, "14-tax-decisions")
 	console.check(t)
 }
 

@@ -12,8 +12,9 @@ import (
 )
 
 // inbox is the unit head's assignment inbox: the acceptance tasks of the
-// incoming workflow for the head's units (when the workflow runs), and the
-// unit's other open tasks.
+// incoming workflow for the head's units when the workflow runs, else the
+// registry's pending assignments (PendingAssignments); and the unit's
+// other open tasks.
 func (h *handler) inbox(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	if !has(rc.actor, registry.RoleHead, registry.RoleAdmin) {
 		return engine.E("ui.inbox", engine.KindForbidden, "the assignment inbox is for unit heads")
@@ -34,7 +35,39 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request, rc *reqCtx) erro
 			other = append(other, t)
 		}
 	}
-	return h.render(w, r, rc, http.StatusOK, "inbox", map[string]any{"Accept": accept, "Other": other, "Workflow": h.corr != nil})
+	data := map[string]any{"Accept": accept, "Other": other, "Workflow": h.corr != nil}
+	if h.corr == nil {
+		// Without the workflow the assignments are decided on the registry.
+		pending, err := h.pendingItems(r, rc)
+		if err != nil {
+			return err
+		}
+		data["Pending"] = pending
+	}
+	return h.render(w, r, rc, http.StatusOK, "inbox", data)
+}
+
+// pendingItem is an assignment waiting for acceptance with its item.
+type pendingItem struct {
+	*registry.Assignment
+	Item *registry.IncomingItem // nil if the item cannot be read
+}
+
+// pendingItems are the registry's assignments the actor may decide, each
+// with its incoming item.
+func (h *handler) pendingItems(r *http.Request, rc *reqCtx) ([]pendingItem, error) {
+	xs, err := h.reg.PendingAssignments(r.Context(), rc.actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pendingItem, len(xs))
+	for i, x := range xs {
+		out[i].Assignment = x
+		if it, err := h.reg.Incoming(r.Context(), rc.actor, x.ItemID); err == nil {
+			out[i].Item = it
+		}
+	}
+	return out, nil
 }
 
 // decideTask decides an incoming item's acceptance task: a new case, an

@@ -51,19 +51,21 @@ func init() {
 
 var messages = entries{
 	// Layout and navigation.
-	"nav.skip":      {"Przejdź do treści", "Skip to content"},
-	"nav.label":     {"Menu główne", "Main menu"},
-	"nav.register":  {"Przyjmij pismo", "Register mail"},
-	"nav.incoming":  {"Rejestr wpływów", "Incoming register"},
-	"nav.outgoing":  {"Rejestr wysyłek", "Outgoing register"},
-	"nav.receipts":  {"Zwrotki (ZPO)", "Return receipts"},
-	"nav.tasks":     {"Moje zadania", "My tasks"},
-	"nav.inbox":     {"Dekretacja", "Assignments"},
-	"nav.unitCases": {"Sprawy komórki", "Unit cases"},
-	"nav.search":    {"Szukaj", "Search"},
-	"nav.admin":     {"Administracja", "Administration"},
-	"nav.logout":    {"Wyloguj", "Log out"},
-	"footer.text":   {"Obieg — elektroniczne zarządzanie dokumentacją", "Obieg — electronic document management"},
+	"nav.skip":           {"Przejdź do treści", "Skip to content"},
+	"nav.label":          {"Menu główne", "Main menu"},
+	"nav.register":       {"Przyjmij pismo", "Register mail"},
+	"nav.incoming":       {"Rejestr wpływów", "Incoming register"},
+	"nav.outgoing":       {"Rejestr wysyłek", "Outgoing register"},
+	"nav.receipts":       {"Zwrotki (ZPO)", "Return receipts"},
+	"nav.tasks":          {"Moje zadania", "My tasks"},
+	"nav.inbox":          {"Dekretacja", "Assignments"},
+	"nav.unitCases":      {"Sprawy komórki", "Unit cases"},
+	"nav.search":         {"Szukaj", "Search"},
+	"nav.taxDeclaration": {"Deklaracja IN-1", "IN-1 declaration"},
+	"nav.taxDecisions":   {"Decyzje podatkowe", "Tax decisions"},
+	"nav.admin":          {"Administracja", "Administration"},
+	"nav.logout":         {"Wyloguj", "Log out"},
+	"footer.text":        {"Obieg — elektroniczne zarządzanie dokumentacją", "Obieg — electronic document management"},
 
 	// Page titles (<page>.title).
 	"login.title":             {"Logowanie", "Log in"},
@@ -80,9 +82,11 @@ var messages = entries{
 	"case.title":              {"Sprawa", "Case"},
 	"inbox.title":             {"Dekretacja — pisma do przyjęcia", "Assignments to accept"},
 	"unit_cases.title":        {"Otwarte sprawy komórki", "Open cases of the unit"},
-	"search.title":            {"Wyszukiwanie spraw", "Search cases"},
+	"search.title":            {"Wyszukiwanie spraw i dokumentów", "Search cases and documents"},
 	"admin.title":             {"Administracja", "Administration"},
 	"workflows.title":         {"Procesy (BPMN)", "Workflows (BPMN)"},
+	"tax_declaration.title":   {"Informacja o nieruchomościach (IN-1)", "Property information (IN-1)"},
+	"tax_decisions.title":     {"Decyzje w sprawie podatku od nieruchomości", "Property tax decisions"},
 
 	// Login.
 	"login.login":    {"Login", "Login"},
@@ -119,6 +123,7 @@ var messages = entries{
 	"flash.substitutionCreated":   {"Ustanowiono zastępstwo:", "Substitution created:"},
 	"flash.jrwaImported":          {"Zaimportowano JRWA", "JRWA imported"},
 	"flash.deployed":              {"Wdrożono proces:", "Deployed:"},
+	"flash.declarationRegistered": {"Zarejestrowano informację IN-1 w sprawie", "IN-1 registered in case"},
 	"flash.retried":               {"Ponowiono krok procesu.", "The step will run again."},
 
 	// Registering incoming mail.
@@ -243,7 +248,7 @@ var messages = entries{
 	// Head.
 	"inbox.items":           {"Pisma zadekretowane do komórki", "Items assigned to the unit"},
 	"inbox.empty":           {"Brak pism do przyjęcia.", "No items to accept."},
-	"inbox.noWorkflow":      {"Obieg pism (proces „incoming”) nie jest włączony: dekretacje przyjmuje się na stronie pisma w rejestrze.", "The incoming workflow is not enabled: assignments are decided on the item's page."},
+	"inbox.registry":        {"Pisma zadekretowane do Twoich komórek i stanowisk, czekające na przyjęcie.", "Items assigned to your units and positions, waiting for acceptance."},
 	"inbox.jrwa":            {"Klasa JRWA nowej sprawy", "JRWA class of the new case"},
 	"inbox.caseTitle":       {"Tytuł sprawy", "Case title"},
 	"inbox.accept":          {"Przyjmij — nowa sprawa", "Accept — new case"},
@@ -261,9 +266,29 @@ var messages = entries{
 	"unit_cases.more":       {"Pokazano pierwsze 500 spraw.", "The first 500 cases are shown."},
 
 	// Search.
-	"search.q":      {"Znak sprawy, tytuł, nadawca lub strona", "Signature, title, sender or party"},
-	"search.hint":   {"Co najmniej 2 znaki. Szuka w znaku, tytule i nadawcy sprawy oraz w nazwie, PESEL i NIP strony.", "At least 2 characters. Searches case signatures, titles and senders, and party names, PESEL and NIP."},
-	"search.submit": {"Szukaj", "Search"},
+	"search.q":             {"Znak sprawy, tytuł, nadawca, strona lub dokument", "Signature, title, sender, party or document"},
+	"search.hint":          {"Co najmniej 2 znaki; wielkość liter i polskie znaki nie mają znaczenia (\u201ezazolc\u201d znajdzie \u201eZażółć\u201d). Szuka w znaku, tytule i nadawcy sprawy, w nazwie, PESEL i NIP strony oraz w tytule, opisie i nazwie pliku dokumentu.", "At least 2 characters; case and Polish diacritics do not matter (\"zazolc\" finds \"Zażółć\"). Searches case signatures, titles and senders, party names, PESEL and NIP, and document titles, descriptions and file names."},
+	"search.submit":        {"Szukaj", "Search"},
+	"search.results":       {"Wyniki — najlepiej pasujące najpierw", "Results — best matches first"},
+	"search.kind":          {"Rodzaj", "Kind"},
+	"search.kind.case":     {"sprawa", "case"},
+	"search.kind.document": {"dokument", "document"},
+	"search.detail":        {"Nadawca / opis", "Sender / description"},
+
+	// Property tax.
+	"tax.declarationHint":  {"Wpisz dane z informacji IN-1 złożonej na papierze. Po zapisaniu informacja trafia do sprawy podatnika na dany rok i rozpoczyna się wymiar podatku.", "Enter the data of an IN-1 filed on paper. Once saved, it joins the taxpayer's case for the year and the assessment starts."},
+	"tax.problems":         {"Formularz zawiera błędy (%d) — popraw pola oznaczone poniżej.", "The form has problems (%d) — correct the fields marked below."},
+	"tax.year":             {"Rok podatkowy", "Tax year"},
+	"tax.decisionsOf":      {"Decyzje wymiarowe za rok %d", "Assessment decisions for %d"},
+	"tax.total":            {"Kwota podatku (zł)", "Tax (PLN)"},
+	"tax.sum":              {"Razem (bez decyzji zastąpionych i odrzuconych)", "Total (without replaced and rejected decisions)"},
+	"tax.instalments":      {"Raty", "Instalments"},
+	"tax.delivered":        {"Doręczono", "Delivered"},
+	"tax.status.draft":     {"projekt", "draft"},
+	"tax.status.signed":    {"podpisana", "signed"},
+	"tax.status.delivered": {"doręczona", "delivered"},
+	"tax.status.replaced":  {"zastąpiona", "replaced"},
+	"tax.status.rejected":  {"odrzucona", "rejected"},
 
 	// Administration.
 	"admin.units":            {"Komórki organizacyjne", "Units"},

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -311,26 +312,19 @@ func (h *handler) definitionXML(w http.ResponseWriter, r *http.Request, rc *reqC
 	return nil
 }
 
-// search looks for cases by signature, title or sender, and by party.
+// search finds cases and documents (registry.Search: signature, title,
+// sender, parties; document titles, descriptions and file names), best
+// first.
 func (h *handler) search(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	var found []*registry.Case
-	if len([]rune(q)) >= 2 {
-		seen := map[uuid.UUID]bool{}
-		for _, f := range []registry.CaseFilter{{Text: q, Limit: 50}, {Party: q, Limit: 50}} {
-			page, err := h.reg.Cases(r.Context(), rc.actor, f)
-			if err != nil {
-				return err
-			}
-			for _, c := range page.Cases {
-				if !seen[c.ID] {
-					seen[c.ID] = true
-					found = append(found, c)
-				}
-			}
+	var hits []registry.SearchHit
+	if utf8.RuneCountInString(q) >= registry.SearchMinRunes {
+		var err error
+		if hits, err = h.reg.Search(r.Context(), rc.actor, q, 50); err != nil {
+			return err
 		}
 	}
-	return h.render(w, r, rc, http.StatusOK, "search", map[string]any{"Q": q, "Cases": found, "Searched": q != ""})
+	return h.render(w, r, rc, http.StatusOK, "search", map[string]any{"Q": q, "Hits": hits, "Searched": q != ""})
 }
 
 // byDeadline sorts cases soonest deadline first; cases without one last.

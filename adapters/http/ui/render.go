@@ -66,6 +66,7 @@ type view struct {
 	Today calendar.Date
 	Flash string // a catalogue key (others are not shown)
 	Ref   string // what the flash message is about (an RPW number …)
+	Tax   bool   // the property-tax pages are on
 	D     any    // the page's own data
 }
 
@@ -77,7 +78,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, rc *reqCtx, sta
 		return fmt.Errorf("ui: no page %q", page)
 	}
 	v := view{L: rc.lang, Me: rc.actor, CSRF: rc.csrf, Path: r.URL.RequestURI(), Title: page + ".title",
-		Today: calendar.DateOf(h.clock()), Flash: flashKey(r.URL.Query().Get("flash")), Ref: r.URL.Query().Get("ref"), D: data}
+		Today: calendar.DateOf(h.clock()), Flash: flashKey(r.URL.Query().Get("flash")), Ref: r.URL.Query().Get("ref"), Tax: h.tax != nil, D: data}
 	name := "layout"
 	if isHTMX(r) {
 		if frag := "frag-" + r.Header.Get("HX-Target"); t.Lookup(frag) != nil {
@@ -186,7 +187,7 @@ var funcs = template.FuncMap{
 	"isHead":  func(a *registry.Actor) bool { return has(a, registry.RoleHead, registry.RoleAdmin) },
 	"isClerk": func(a *registry.Actor) bool { return has(a, registry.RoleRegistry, registry.RoleAdmin) },
 	"due":     dueState,
-	"zl":      func(gr int) string { return fmt.Sprintf("%d,%02d", gr/100, gr%100) },
+	"zl":      zl,
 	"str": func(v any) string {
 		if v == nil {
 			return ""
@@ -203,6 +204,24 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// zl formats grosze as złoty: 123456 → "1234,56".
+func zl(v any) string {
+	var gr int64
+	switch x := v.(type) {
+	case int:
+		gr = int64(x)
+	case int64:
+		gr = x
+	default:
+		return fmt.Sprint(v)
+	}
+	sign := ""
+	if gr < 0 {
+		sign, gr = "-", -gr
+	}
+	return fmt.Sprintf("%s%d,%02d", sign, gr/100, gr%100)
 }
 
 func fmtDate(v any) string {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	web "obieg.dev/obieg/adapters/http"
+	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/calendar"
 	"obieg.dev/obieg/engine/flow"
@@ -25,6 +26,7 @@ import (
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres/pgtest"
 	"obieg.dev/obieg/workflows/correspondence"
+	"obieg.dev/obieg/workflows/tax"
 )
 
 // password of every test user.
@@ -39,6 +41,7 @@ type bundle struct {
 	srv   *httptest.Server
 	reg   *registry.Service
 	flow  *flow.Engine
+	tax   *tax.Service
 	now   atomic.Int64 // unix microseconds of the test clock
 	admin *registry.Actor
 	fail  atomic.Bool // test.record fails while set
@@ -48,7 +51,11 @@ func (b *bundle) clock() time.Time { return time.UnixMicro(b.now.Load()).In(cale
 
 func (b *bundle) advance(d time.Duration) { b.now.Add(d.Microseconds()) }
 
-func setup(t *testing.T) *bundle {
+func setup(t *testing.T) *bundle { t.Helper(); return setupWith(t, true) }
+
+// setupWith is setup with the incoming-item workflow on the UI and API, or
+// without it (dekretacja decided on the registry).
+func setupWith(t *testing.T, workflow bool) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	b := &bundle{t: t, ctx: ctx}
@@ -71,17 +78,26 @@ func setup(t *testing.T) *bundle {
 		return nil
 	})
 	corr := correspondence.New(b.reg, b.flow)
+	key, err := sign.DevelopmentKey("Wójt Gminy Testowo", "Urząd Gminy Testowo", b.clock())
+	must(t, err)
+	b.tax = tax.New(b.reg, b.flow, blobs, tax.Options{Clock: b.clock, Logger: logger,
+		Settings: tax.Settings{Signatory: "Jan Wójtowski", Position: "Wójt Gminy Testowo"},
+		Sign: func(ctx context.Context, pdf []byte) ([]byte, error) {
+			return sign.SignPDF(ctx, pdf, key, sign.PDFOptions{Name: "Jan Wójtowski", Reason: "Decyzja podatkowa", Location: "Testowo", Time: b.clock()})
+		}})
 	must(t, b.flow.StartWorkers(ctx))
 	t.Cleanup(func() { b.flow.StopWorkers(context.Background()) })
 
 	o, err := b.reg.CreateOffice(ctx, "Urząd Gminy Testowo", "testowo")
 	must(t, err)
+	must(t, b.reg.SetOfficeAddress(ctx, o.ID, "ul. Rynek 1\n00-001 Testowo"))
 	u, err := b.reg.CreateUser(ctx, nil, o.ID, registry.NewUser{Login: "admin", Name: "Administrator", Password: password, Roles: []registry.Role{registry.RoleAdmin}})
 	must(t, err)
 	b.admin, err = b.reg.Actor(ctx, o.ID, u.ID)
 	must(t, err)
 	for _, un := range []struct{ symbol, name, parent string }{
 		{"OR", "Referat Organizacyjny", ""}, {"OR-K", "Kancelaria ogólna", "OR"}, {"FN", "Referat Finansowy", ""},
+		{"FN-P", "Referat Podatków i Opłat", "FN"},
 	} {
 		_, err := b.reg.CreateUnit(ctx, b.admin, un.symbol, un.name, un.parent)
 		must(t, err)
@@ -94,6 +110,7 @@ func setup(t *testing.T) *bundle {
 		{"kancelaria", "Katarzyna Lewandowska", "OR-K", "Referent ds. kancelaryjnych", false, registry.RoleRegistry},
 		{"skarbnik", "Małgorzata Kamińska", "FN", "Skarbnik Gminy", true, registry.RoleHead},
 		{"wymiar", "Piotr Zieliński", "FN", "Inspektor ds. wymiaru podatków", false, registry.RoleOfficer},
+		{"podatki", "Ewa Wróblewska", "FN-P", "Inspektor ds. podatku od nieruchomości", false, registry.RoleOfficer},
 	} {
 		pos, err := b.reg.CreatePosition(ctx, b.admin, p.unit, p.position, p.head)
 		must(t, err)
@@ -108,9 +125,24 @@ func setup(t *testing.T) *bundle {
 	must(t, err)
 	_, err = corr.Deploy(ctx, who(b.admin))
 	must(t, err)
+	_, err = b.tax.Deploy(ctx, who(b.admin))
+	must(t, err)
+	// The council's rates for 2026.
+	to := calendar.NewDate(2026, 12, 31)
+	for cat, v := range map[string]string{"land_business": "1.40", "land_water": "7.00", "land_other": "0.70",
+		"building_residential": "1.20", "building_business": "35.00", "building_seed_trade": "16.00",
+		"building_health": "7.00", "building_other": "11.00", "structure": "2"} {
+		_, err := b.tax.SetEntry(ctx, b.admin, tax.Entry{Kind: tax.KindRate, Key: cat, Value: v, ValidFrom: calendar.NewDate(2026, 1, 1), ValidTo: &to,
+			LegalBasis: "Uchwała nr XV/100/2025 Rady Gminy Testowo"})
+		must(t, err)
+	}
 
-	ui := New(Config{Registry: b.reg, Flow: b.flow, Correspondence: corr, Blobs: blobs, Logger: logger, Clock: b.clock, SessionTTL: 30 * time.Minute, MaxUploadSize: 4 << 20})
-	api := web.New(web.Config{Registry: b.reg, Flow: b.flow, Correspondence: corr, Blobs: blobs, Logger: logger, UI: ui})
+	uiCorr := corr
+	if !workflow {
+		uiCorr = nil
+	}
+	ui := New(Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Tax: b.tax, Blobs: blobs, Logger: logger, Clock: b.clock, SessionTTL: 30 * time.Minute, MaxUploadSize: 4 << 20})
+	api := web.New(web.Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Blobs: blobs, Logger: logger, UI: ui})
 	b.srv = httptest.NewServer(api)
 	t.Cleanup(b.srv.Close)
 	return b

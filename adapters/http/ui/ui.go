@@ -11,6 +11,7 @@ import (
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/workflows/correspondence"
+	"obieg.dev/obieg/workflows/tax"
 )
 
 //go:embed assets templates/*.html
@@ -26,12 +27,16 @@ type Config struct {
 	// its acceptance tasks. When nil, assignments are made and decided on
 	// the registry directly from the item's page.
 	Correspondence *correspondence.Workflows
-	Blobs          blob.Store
-	Logger         *slog.Logger
-	Clock          func() time.Time // default time.Now; the registry has its own
-	SessionTTL     time.Duration    // idle timeout of a session; default 30 minutes
-	Secure         bool             // Secure flag (and __Host- prefix) on cookies: set behind HTTPS
-	MaxUploadSize  int64            // bytes per upload; default 100 MiB
+	// Tax, when set, adds the property-tax pages: the IN-1 form for
+	// officers (/tax/declarations/new) and the decisions of a year
+	// (/tax/decisions). When nil they are not shown.
+	Tax           *tax.Service
+	Blobs         blob.Store
+	Logger        *slog.Logger
+	Clock         func() time.Time // default time.Now; the registry has its own
+	SessionTTL    time.Duration    // idle timeout of a session; default 30 minutes
+	Secure        bool             // Secure flag (and __Host- prefix) on cookies: set behind HTTPS
+	MaxUploadSize int64            // bytes per upload; default 100 MiB
 }
 
 // handler serves the UI.
@@ -39,6 +44,7 @@ type handler struct {
 	reg    *registry.Service
 	flow   *flow.Engine
 	corr   *correspondence.Workflows
+	tax    *tax.Service
 	blobs  blob.Store
 	logger *slog.Logger
 	clock  func() time.Time
@@ -52,7 +58,7 @@ type handler struct {
 // New builds the UI handler. Mount it at "/" beside the API: it serves
 // every path that is not /api/, /healthz, /readyz or /metrics.
 func New(cfg Config) http.Handler {
-	h := &handler{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, blobs: cfg.Blobs, logger: cfg.Logger,
+	h := &handler{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, tax: cfg.Tax, blobs: cfg.Blobs, logger: cfg.Logger,
 		clock: cfg.Clock, ttl: cfg.SessionTTL, secure: cfg.Secure, max: cfg.MaxUploadSize, mux: http.NewServeMux()}
 	if h.logger == nil {
 		h.logger = slog.Default()
@@ -124,6 +130,11 @@ func (h *handler) routes() {
 	post("/assignments/{id}/accept", h.acceptAssignment)
 	post("/assignments/{id}/return", h.returnAssignment)
 	get("/unit-cases", h.unitCases)
+
+	// Property tax (when configured).
+	get("/tax/declarations/new", h.declarationForm)
+	post("/tax/declarations", h.registerDeclaration)
+	get("/tax/decisions", h.decisions)
 
 	// Administrator.
 	get("/admin", h.admin)
