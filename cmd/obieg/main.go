@@ -41,6 +41,7 @@ const usage = `usage: obieg COMMAND
   edoreczenia-sim           run the e-Doręczenia simulator (OBIEG_EDOR_SIM_LISTEN, default 127.0.0.1:8082)
   migrate                   apply pending database migrations
   seed                      create the demo office once, print its users' passwords
+  seed-scale --documents N  scale the demo office to N documents (search at scale; see README)
   verify                    recompute every metryka chain (exit 1 on the first broken entry)
   token create --user LOGIN [--name NAME] [--ttl 2160h]
                             issue an API token and print it
