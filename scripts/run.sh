@@ -47,7 +47,17 @@ if [ -z "${OBIEG_EPUAP_URL:-}" ]; then
 	sim=$!
 	export OBIEG_EPUAP_URL="http://$OBIEG_EPUAP_SIM_LISTEN" OBIEG_EPUAP_ENTITY=${OBIEG_EPUAP_ENTITY:-ugprzykladowo}
 	export OBIEG_EPUAP_PULL_SCHEDULE=${OBIEG_EPUAP_PULL_SCHEDULE:-@every 1m}
-	echo "ePUAP simulator on $OBIEG_EPUAP_URL (box /$OBIEG_EPUAP_ENTITY/skrytka; its API under /sim/)" >&2
+	# The simulator signs UPP/UPD with a development key made at its start:
+	# trust its certificate, so the office verifies the receipts.
+	if [ -z "${OBIEG_EPUAP_TRUST:-}" ]; then
+		rm -f var/epuap-sim.pem
+		for _ in $(seq 50); do
+			curl -fsS "$OBIEG_EPUAP_URL/sim/certificate" -o var/epuap-sim.pem 2>/dev/null && break
+			sleep 0.1
+		done
+		if [ -s var/epuap-sim.pem ]; then export OBIEG_EPUAP_TRUST=var/epuap-sim.pem; fi
+	fi
+	echo "ePUAP simulator on $OBIEG_EPUAP_URL (box /$OBIEG_EPUAP_ENTITY/skrytka; its API under /sim/; trust ${OBIEG_EPUAP_TRUST:-none})" >&2
 fi
 # The e-Doręczenia simulator with the office's two mailboxes and a citizen's
 # (Jan Nowak, AE:PL-30000-40000-NOWAK-28), pulled every minute.

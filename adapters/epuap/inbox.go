@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
@@ -24,8 +23,9 @@ type Inbox struct {
 	Registry *registry.Service
 	Blobs    blob.Store // the store the registry keeps documents in
 	// Trust is the store of CA certificates signatures must chain to (the
-	// qualified trust services, ePUAP's Profil Zaufany CA); nil verifies
-	// signatures but reports every chain as untrusted.
+	// qualified trust services, ePUAP's Profil Zaufany CA, the certificate
+	// ePUAP signs UPP/UPD with); nil verifies signatures but reports every
+	// chain as untrusted.
 	Trust *x509.CertPool
 	// Actor is whom registrations are recorded for: an integrator account.
 	Actor  func(ctx context.Context) (*registry.Actor, error)
@@ -33,8 +33,10 @@ type Inbox struct {
 	// Max bounds the documents taken in one run (default 100).
 	Max int
 	// OnReceipt, when set, receives every UPD/UPP pulled from the box (its
-	// raw XML and parsed fields) instead of registering it as an incoming
-	// item: the dispatch records the delivery on its outgoing entry.
+	// raw XML, parsed fields and the verification of ePUAP's signature in
+	// Receipt.Signature) instead of registering it as an incoming item: the
+	// dispatch records the delivery on its outgoing entry. A receipt whose
+	// signature fails is handed on flagged, not dropped (see VerifyReceipt).
 	OnReceipt func(ctx context.Context, a *registry.Actor, r *Receipt) error
 }
 
@@ -70,6 +72,11 @@ func (in *Inbox) PullAll(ctx context.Context) (Pulled, error) {
 		}
 		if in.OnReceipt != nil {
 			if r, err := ParseReceipt(rec.Document.Content); err == nil {
+				r.Signature = VerifyReceipt(r, in.Trust)
+				if !r.Signature.Valid {
+					in.logger().Warn("ePUAP receipt with an invalid signature: recorded and flagged", slog.String("kind", r.Kind),
+						slog.String("document", r.DocumentID), slog.Any("problems", r.Signature.Problems))
+				}
 				if err := in.OnReceipt(ctx, a, r); err != nil {
 					return out, err // not acknowledged: taken again next run
 				}
@@ -136,7 +143,7 @@ func (in *Inbox) register(ctx context.Context, a *registry.Actor, rec *Received)
 			return nil, err
 		}
 		if doc.Signed {
-			files[0].Signature = in.verify(content)
+			files[0].Signature = verifySignature(content, in.Trust)
 			if !files[0].Signature.Valid {
 				notes = append(notes, "podpis NIEWAŻNY: "+strings.Join(files[0].Signature.Problems, "; "))
 			}
@@ -144,7 +151,16 @@ func (in *Inbox) register(ctx context.Context, a *registry.Actor, rec *Received)
 		for _, att := range doc.Attachments {
 			switch {
 			case att.URI != "":
-				notes = append(notes, fmt.Sprintf("załącznik %q w FileRepo (%s): nie pobrano", att.FileName, att.URI))
+				note, err := in.fetchAttachment(ctx, att, stage)
+				if err != nil {
+					for _, f := range files {
+						_ = f.Blob.Discard()
+					}
+					return nil, err // FileRepo unavailable: the document stays in the box
+				}
+				if note != "" {
+					notes = append(notes, note)
+				}
 			case att.Problem != "":
 				notes = append(notes, fmt.Sprintf("załącznik %q: %s", att.FileName, att.Problem))
 			case registry.CheckFile("attachment", att.FileName, att.MediaType) != nil:
@@ -186,6 +202,29 @@ func (in *Inbox) register(ctx context.Context, a *registry.Actor, rec *Received)
 	return item, nil
 }
 
+// fetchAttachment downloads an attachment referenced by URI into ePUAP's
+// FileRepo and stages it as a file of the incoming item. A failure that
+// may pass (FileRepo unavailable: KindUnavailable) is returned, so the
+// document is not acknowledged and is taken again by the next run. A
+// permanent one — a URI off the ePUAP host (never fetched: SSRF), a file
+// FileRepo does not have, one over the size limit, a type the registry does
+// not accept — becomes a note on the item: the letter is registered without
+// that file rather than blocking the box, whose next document is always the
+// oldest one.
+func (in *Inbox) fetchAttachment(ctx context.Context, att Attachment, stage func(name, mediaType string, data []byte) error) (string, error) {
+	data, err := in.Client.FetchFile(ctx, att.URI)
+	switch {
+	case engine.Is(engine.KindUnavailable, err):
+		return "", err
+	case err != nil:
+		return fmt.Sprintf("załącznik %q w FileRepo (%s): nie pobrano — %s", att.FileName, att.URI, engine.MessageOf(err)), nil
+	}
+	if registry.CheckFile("attachment", att.FileName, att.MediaType) != nil {
+		return fmt.Sprintf("załącznik %q (%s) z FileRepo (%s): typ niedopuszczony, nie zapisano", att.FileName, att.MediaType, att.URI), nil
+	}
+	return "", stage(att.FileName, att.MediaType, data)
+}
+
 func safeXMLName(name string) string {
 	if strings.HasSuffix(strings.ToLower(name), ".xml") && registry.CheckFile("f", name, "application/xml") == nil {
 		return name
@@ -205,23 +244,9 @@ func (in *Inbox) stageFile(ctx context.Context, name, mediaType string, data []b
 	return registry.File{Name: name, MediaType: mediaType, Head: head, Blob: st}, nil
 }
 
-// verify checks the XAdES signature of a document: every reference with
-// SignedProperties, the signing certificate's digest, the chain to Trust.
-func (in *Inbox) verify(doc []byte) *registry.SignatureCheck {
-	res, err := sign.VerifyEnveloped(doc, in.Trust)
-	if err != nil {
-		return &registry.SignatureCheck{Problems: []string{"podpis nieczytelny: " + err.Error()}}
+func (in *Inbox) logger() *slog.Logger {
+	if in.Logger != nil {
+		return in.Logger
 	}
-	c := &registry.SignatureCheck{Valid: res.Valid, Problems: res.Problems}
-	if res.Signer != nil {
-		c.Signer = res.Signer.Subject.String()
-	}
-	if !res.SigningTime.IsZero() {
-		t := res.SigningTime
-		c.SigningTime = &t
-	}
-	if pz := res.ProfilZaufany; pz != nil {
-		c.GivenName, c.FamilyName, c.PESEL = pz.GivenName, pz.FamilyName, pz.PESEL
-	}
-	return c
+	return slog.Default()
 }

@@ -1,10 +1,13 @@
 package epuap
 
 import (
+	"crypto/x509"
 	"fmt"
 	"time"
 
+	"obieg.dev/obieg/adapters/sign"
 	"obieg.dev/obieg/engine"
+	"obieg.dev/obieg/engine/registry"
 )
 
 // UPP (urzędowe poświadczenie przedłożenia, proof of submission) and UPD
@@ -36,8 +39,12 @@ type Receipt struct {
 	IssuedAt       time.Time
 	DocumentDigest Digest        // the skrót of the document the receipt is about, when given
 	Info           []ReceiptInfo // InformacjaUzupelniajaca
-	Signed         bool          // carries a ds:Signature (not verified)
+	Signed         bool          // carries a ds:Signature (not verified by ParseReceipt)
 	Raw            []byte        // the receipt as received, for signature verification
+	// Signature is the verification of ePUAP's signature (VerifyReceipt),
+	// filled by the Inbox and the Sender before they hand the receipt on;
+	// nil from ParseReceipt.
+	Signature *registry.SignatureCheck
 }
 
 // ReceiptParty is a party named in a receipt.
@@ -164,4 +171,45 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// VerifyReceipt checks ePUAP's enveloped XAdES signature on a UPP or UPD
+// (domain-rules §3: every ds:Reference including SignedProperties, the
+// signing-certificate digest, the chain to trust at the signing time) and
+// returns the result to store with the receipt's document. A receipt is
+// evidence of a legal fact (the date of delivery decides the appeal period,
+// KPA art. 129 §2), so a receipt that fails is not refused — refusing it
+// would lose the fact ePUAP reports — but recorded with Valid false and the
+// failing checks. An unsigned receipt and, without a trust store, every
+// chain count as failures: an unverified receipt is never reported valid.
+func VerifyReceipt(r *Receipt, trust *x509.CertPool) *registry.SignatureCheck {
+	if !r.Signed {
+		return &registry.SignatureCheck{Problems: []string{"poświadczenie " + r.Kind + " bez podpisu ePUAP"}}
+	}
+	return verifySignature(r.Raw, trust)
+}
+
+// verifySignature checks the XAdES signature of a document: every
+// reference with SignedProperties, the signing certificate's digest, the
+// chain to trust — with no trust store the chain is reported untrusted.
+func verifySignature(doc []byte, trust *x509.CertPool) *registry.SignatureCheck {
+	if trust == nil {
+		trust = x509.NewCertPool()
+	}
+	res, err := sign.VerifyEnveloped(doc, trust)
+	if err != nil {
+		return &registry.SignatureCheck{Problems: []string{"podpis nieczytelny: " + err.Error()}}
+	}
+	c := &registry.SignatureCheck{Valid: res.Valid, Problems: res.Problems}
+	if res.Signer != nil {
+		c.Signer = res.Signer.Subject.String()
+	}
+	if !res.SigningTime.IsZero() {
+		t := res.SigningTime
+		c.SigningTime = &t
+	}
+	if pz := res.ProfilZaufany; pz != nil {
+		c.GivenName, c.FamilyName, c.PESEL = pz.GivenName, pz.FamilyName, pz.PESEL
+	}
+	return c
 }

@@ -115,7 +115,8 @@ func cmdEPUAPSim(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("ePUAP simulator serving", slog.String("addr", ln.Addr().String()),
-		slog.String("services", "/pull /skrytka /doreczyciel"), slog.String("api", "/sim/"))
+		slog.String("services", "/pull /skrytka /doreczyciel /filerepo/{id}"), slog.String("api", "/sim/"),
+		slog.String("certificate", "/sim/certificate"), slog.String("signer", s.Key.Certificate.Subject.String()))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -337,6 +337,13 @@ func (w *Workflows) sendElectronic(ctx context.Context, c *engine.Call) error {
 	} else if err := w.Electronic.Send(ctx, o.Channel, o.ElectronicAddress, o.ID.String(), o.CaseSignature, doc.Title, v.FileName, v.MediaType, content); err != nil {
 		return err
 	}
+	// A submission answered at once with its proof (ePUAP nadaj: the UPP)
+	// was marked sent, or delivered, by the adapter already.
+	if now, err := w.reg.Outgoing(ctx, a, o.ID); err != nil {
+		return err
+	} else if now.Status != "prepared" {
+		return nil
+	}
 	_, err = w.reg.MarkSent(ctx, a, o.ID, nil, "", 0)
 	return err
 }
@@ -468,7 +475,10 @@ func (w *Workflows) openCase(ctx context.Context, c *engine.Call) error {
 // UPD as a document in the case, and hands the delivery to the waiting
 // dispatch. The delivery date is the UPD's date of receipt (the addressee
 // opened it). A receipt for an unknown item is an error (kept in the box).
-func (w *Workflows) EPUAPReceipt(ctx context.Context, a *registry.Actor, who flow.Who, kind, documentID string, deliveredAt time.Time, raw []byte, stage func([]byte) (registry.File, error)) error {
+// check is the verification of ePUAP's signature on the UPD: stored with
+// the document, and a UPD that fails it is still recorded — it reports a
+// legal fact — but flagged in its description (see epuap.VerifyReceipt).
+func (w *Workflows) EPUAPReceipt(ctx context.Context, a *registry.Actor, who flow.Who, kind, documentID string, deliveredAt time.Time, raw []byte, check *registry.SignatureCheck, stage func([]byte) (registry.File, error)) error {
 	const op = "correspondence.EPUAPReceipt"
 	if kind != "UPD" {
 		return nil // a UPP confirms submission only; the dispatch waits for the UPD
@@ -488,9 +498,10 @@ func (w *Workflows) EPUAPReceipt(ctx context.Context, a *registry.Actor, who flo
 	if err != nil {
 		return err
 	}
+	f.Signature = check
 	day := calendar.DateOf(deliveredAt)
 	md := registry.Metadata{Tytul: "UPD — " + o.Number, Typ: "potwierdzenie odbioru/doręczenia/przedłożenia", Data: &day,
-		Tworca: "ePUAP", Dostep: "niepubliczny"}
+		Tworca: "ePUAP", Dostep: "niepubliczny", Opis: signatureFlag(check)}
 	doc, err := w.reg.RegisterDocument(ctx, a, registry.NewDocument{Metadata: md, CaseID: o.CaseID, Files: []registry.File{f},
 		Relations: relationTo(o.DocumentID)})
 	if err != nil {

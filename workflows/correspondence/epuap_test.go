@@ -85,7 +85,7 @@ func TestDispatchThroughEPUAP(t *testing.T) {
 	blobs := b.blobs
 	inbox := &epuap.Inbox{Client: client, Registry: b.reg, Blobs: blobs, Actor: func(context.Context) (*registry.Actor, error) { return b.clerk, nil }}
 	inbox.OnReceipt = func(ctx context.Context, a *registry.Actor, r *epuap.Receipt) error {
-		return b.w.EPUAPReceipt(ctx, a, WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, func(raw []byte) (registry.File, error) {
+		return b.w.EPUAPReceipt(ctx, a, WhoOf(a), r.Kind, r.DocumentID, r.DeliveredAt, r.Raw, r.Signature, func(raw []byte) (registry.File, error) {
 			st, err := blobs.Stage(ctx, bytes.NewReader(raw), 1<<20)
 			return registry.File{Name: "UPD.xml", MediaType: "application/xml", Head: raw, Blob: st}, err
 		})

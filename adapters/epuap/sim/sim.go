@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"html"
 	"io"
@@ -14,26 +16,32 @@ import (
 	"github.com/google/uuid"
 
 	"obieg.dev/obieg/adapters/epuap"
+	"obieg.dev/obieg/adapters/sign"
 )
-
-// Signer signs receipts (UPP, UPD) as ePUAP does: enveloped XAdES.
-type Signer interface {
-	SignEnveloped(doc []byte) ([]byte, error)
-}
 
 // Sim is the simulator. Create it with New and serve Handler().
 type Sim struct {
 	// Verify checks a request's WS-Security signature; nil accepts any.
 	Verify func(envelope []byte) error
-	Signer Signer
+	// Key signs the receipts (UPP, UPD) as ePUAP does: enveloped XAdES. New
+	// sets a development key of the simulator's own; replace it to sign
+	// with another, or set it nil for unsigned receipts. An office trusts
+	// the simulator by its certificate (Certificate, GET /sim/certificate).
+	Key    *sign.Key
 	Clock  func() time.Time
 	Logger *slog.Logger
 
 	mu         sync.Mutex
 	boxes      map[string][]epuap.Received // box address → documents waiting, oldest first
 	deliveries map[string]delivery         // document id → what an opening answers
+	files      map[string]storedFile       // FileRepo: id → file
 	faults     Faults
 	calls      int
+}
+
+type storedFile struct {
+	name, mediaType string
+	content         []byte
 }
 
 type delivery struct {
@@ -41,17 +49,41 @@ type delivery struct {
 	opened                           bool
 }
 
-// Faults make the simulator misbehave: every EveryN-th SOAP call fails with
-// a server fault (HTTP 500), and every call waits Delay first.
+// Faults make the simulator misbehave: every EveryN-th call (SOAP, or a
+// FileRepo download) fails — a SOAP server fault or HTTP 500 — and every
+// call waits Delay first.
 type Faults struct {
 	EveryN  int           `json:"everyN"`
 	DelayMs int           `json:"delayMs"`
 	Delay   time.Duration `json:"-"`
 }
 
-// New returns an empty simulator.
+// New returns an empty simulator with a development signing key of its
+// own (sign.DevelopmentKey). The certificate is valid from a year back, so
+// tests may run the simulator's clock in the past and its receipts still
+// verify at their signing time. It panics only if no key can be generated
+// (the system's random source failed).
 func New() *Sim {
-	return &Sim{boxes: map[string][]epuap.Received{}, deliveries: map[string]delivery{}, Clock: time.Now, Logger: slog.Default()}
+	key, err := sign.DevelopmentKey("ePUAP (symulator Obieg)", "Obieg ePUAP simulator", time.Now().AddDate(-1, 0, 0))
+	if err != nil {
+		panic("epuap sim: no signing key: " + err.Error())
+	}
+	return &Sim{boxes: map[string][]epuap.Received{}, deliveries: map[string]delivery{}, files: map[string]storedFile{},
+		Key: key, Clock: time.Now, Logger: slog.Default()}
+}
+
+// Certificate returns the certificate the receipts are signed with and its
+// chain as PEM, for an office's trust store (OBIEG_EPUAP_TRUST); nil when
+// the simulator signs nothing.
+func (s *Sim) Certificate() []byte {
+	if s.Key == nil {
+		return nil
+	}
+	var out []byte
+	for _, c := range append([]*x509.Certificate{s.Key.Certificate}, s.Key.Chain...) {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return out
 }
 
 // Handler serves the SOAP services under /pull, /skrytka, /doreczyciel and
@@ -65,6 +97,9 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("GET /sim/boxes/{podmiot}/{skrytka}", s.boxState)
 	mux.HandleFunc("POST /sim/deliveries/{id}/open", s.open)
 	mux.HandleFunc("POST /sim/faults", s.setFaults)
+	mux.HandleFunc("GET /sim/certificate", s.certificate)
+	mux.HandleFunc("POST /sim/filerepo", s.addFile)
+	mux.HandleFunc("GET /filerepo/{id}", s.getFile)
 	return mux
 }
 
@@ -100,14 +135,7 @@ func (s *Sim) soap(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, "soapenv:Client", "cannot read the request")
 		return
 	}
-	s.mu.Lock()
-	s.calls++
-	f, n := s.faults, s.calls
-	s.mu.Unlock()
-	if f.Delay > 0 {
-		time.Sleep(f.Delay)
-	}
-	if f.EveryN > 0 && n%f.EveryN == 0 {
+	if n, failed := s.call(); failed {
 		s.fault(w, "soapenv:Server", fmt.Sprintf("simulated failure of call %d", n))
 		return
 	}
@@ -160,6 +188,19 @@ func (s *Sim) soap(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	_, _ = w.Write(out)
+}
+
+// call counts a call (SOAP or FileRepo), waits the injected delay and
+// reports whether this call is one of the failing ones.
+func (s *Sim) call() (int, bool) {
+	s.mu.Lock()
+	s.calls++
+	f, n := s.faults, s.calls
+	s.mu.Unlock()
+	if f.Delay > 0 {
+		time.Sleep(f.Delay)
+	}
+	return n, f.EveryN > 0 && n%f.EveryN == 0
 }
 
 func ok() epuap.Status { return epuap.Status{Code: epuap.StatusOK, Message: "OK"} }
@@ -219,10 +260,10 @@ func (s *Sim) receipt(kind, docID, from, to, caseID, fileName string) ([]byte, e
 	}
 	fmt.Fprintf(&b, `</pos:%s></pos:Dokument>`, kind)
 	doc := []byte(b.String())
-	if s.Signer == nil {
+	if s.Key == nil {
 		return doc, nil
 	}
-	return s.Signer.SignEnveloped(doc)
+	return sign.SignEnveloped(doc, s.Key, s.Clock())
 }
 
 // --- the simulator's own API ---------------------------------------------
@@ -293,4 +334,57 @@ func (s *Sim) setFaults(w http.ResponseWriter, r *http.Request) {
 	f.Delay = time.Duration(f.DelayMs) * time.Millisecond
 	s.SetFaults(f)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Sim) certificate(w http.ResponseWriter, _ *http.Request) {
+	pemData := s.Certificate()
+	if pemData == nil {
+		http.Error(w, "the simulator signs no receipts", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	_, _ = w.Write(pemData)
+}
+
+// StoreFile puts a file into the simulated FileRepo and returns its id; it
+// is served at GET /filerepo/{id}, the URI a CRD document references it by
+// (str:Zalacznik kodowanie="URI").
+func (s *Sim) StoreFile(name, mediaType string, content []byte) string {
+	id := uuid.NewString()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[id] = storedFile{name: name, mediaType: mediaType, content: append([]byte(nil), content...)}
+	return id
+}
+
+// addFile stores the request body in FileRepo (POST /sim/filerepo?name=&type=)
+// and answers with its id and URI.
+func (s *Sim) addFile(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, epuap.MaxDocumentSize+1))
+	if err != nil || len(data) == 0 || len(data) > epuap.MaxDocumentSize {
+		http.Error(w, "body: the file's content (at most 50 MiB); query: name, type", http.StatusBadRequest)
+		return
+	}
+	q := r.URL.Query()
+	id := s.StoreFile(q.Get("name"), q.Get("type"), data)
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": id, "uri": "http://" + r.Host + "/filerepo/" + id})
+}
+
+func (s *Sim) getFile(w http.ResponseWriter, r *http.Request) {
+	if n, failed := s.call(); failed {
+		http.Error(w, fmt.Sprintf("simulated failure of call %d", n), http.StatusInternalServerError)
+		return
+	}
+	s.mu.Lock()
+	f, found := s.files[r.PathValue("id")]
+	s.mu.Unlock()
+	if !found {
+		http.Error(w, "no such file", http.StatusNotFound)
+		return
+	}
+	if f.mediaType != "" {
+		w.Header().Set("Content-Type", f.mediaType)
+	}
+	_, _ = w.Write(f.content)
 }
