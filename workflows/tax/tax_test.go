@@ -22,6 +22,7 @@ import (
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/forms/in1"
 	"obieg.dev/obieg/storage/blob"
+	"obieg.dev/obieg/storage/postgres"
 	"obieg.dev/obieg/storage/postgres/pgtest"
 	"obieg.dev/obieg/workflows/correspondence"
 )
@@ -56,9 +57,15 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
+	return setupOn(t, pgtest.New(t), "file://"+t.TempDir())
+}
+
+// setupOn builds the bundle on a given database and blob store (the crash
+// test shares both with a child process).
+func setupOn(t *testing.T, db *postgres.DB, blobURL string) *bundle {
+	t.Helper()
 	ctx := context.Background()
-	db := pgtest.New(t)
-	blobs, err := blob.Open(ctx, "file://"+t.TempDir())
+	blobs, err := blob.Open(ctx, blobURL)
 	if err != nil {
 		t.Fatal(err)
 	}
