@@ -155,7 +155,7 @@ feed:
 	b.Skipped, b.Failed = int(skipped.Load()), int(failed.Load())
 	err = s.reg.InTx(context.WithoutCancel(ctx), a, func(ctx context.Context, rt *registry.Tx) error {
 		tx := rt.PG()
-		if _, err := tx.Exec(ctx, q["BatchIssued"], b.ID, issued.Load()); err != nil {
+		if _, err := tx.Exec(ctx, q["BatchIssued"], b.ID); err != nil {
 			return err
 		}
 		if feedErr == nil && opt.Limit == 0 && failed.Load() == 0 {

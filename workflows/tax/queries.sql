@@ -152,7 +152,9 @@ WHERE EXISTS (SELECT 1 FROM tax_holdings h WHERE h.taxpayer_id = t.id AND h.supe
 ORDER BY t.id LIMIT $3;
 
 -- name: BatchIssued
-UPDATE tax_batches SET issued = issued + $2 WHERE id = $1;
+-- Counted from the decisions themselves: a run killed after its commits
+-- never updated a counter.
+UPDATE tax_batches SET issued = (SELECT count(*) FROM tax_decisions WHERE batch_id = $1) WHERE id = $1;
 
 -- name: FinishBatch
 UPDATE tax_batches SET status = 'done', finished_at = $2 WHERE id = $1;
