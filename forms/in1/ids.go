@@ -1,6 +1,7 @@
 package in1
 
 import (
+	"obieg.dev/obieg/engine/ident"
 	"regexp"
 	"strings"
 	"time"
@@ -109,35 +110,8 @@ func normNIP(s string) string {
 	return strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s))
 }
 
-// validPESEL and validNIP are the checks of engine/registry (ValidPESEL,
-// ValidNIP), repeated here because importing engine/registry would link
-// the database layer (pgx, storage) into a forms package and slow fuzzing
-// to a crawl. Keep them in step; they belong in a leaf package.
+// validPESEL and validNIP are engine/ident's checks (a leaf package: the
+// form links no database code).
+func validPESEL(s string) bool { return ident.ValidPESEL(s) }
 
-// validPESEL checks a PESEL: 11 digits, check digit with weights 1-3-7-9.
-func validPESEL(s string) bool {
-	if len(s) != 11 || !digitsOnly(s) {
-		return false
-	}
-	w := [10]int{1, 3, 7, 9, 1, 3, 7, 9, 1, 3}
-	sum := 0
-	for i, wt := range w {
-		sum += int(s[i]-'0') * wt
-	}
-	return (10-sum%10)%10 == int(s[10]-'0')
-}
-
-// validNIP checks a NIP: 10 digits ('-' and ' ' allowed between them),
-// mod-11 check digit with weights 6-5-7-2-3-4-5-6-7.
-func validNIP(s string) bool {
-	d := normNIP(s)
-	if len(d) != 10 || !digitsOnly(d) {
-		return false
-	}
-	w := [9]int{6, 5, 7, 2, 3, 4, 5, 6, 7}
-	sum := 0
-	for i, wt := range w {
-		sum += int(d[i]-'0') * wt
-	}
-	return sum%11 != 10 && sum%11 == int(d[9]-'0')
-}
+func validNIP(s string) bool { return ident.ValidNIP(normNIP(s)) }
