@@ -223,11 +223,7 @@ func (s *Service) assessStep(ctx context.Context, c *engine.Call) error {
 
 // rejectStep (tax.reject): the approver sent the draft back.
 func (s *Service) rejectStep(ctx context.Context, c *engine.Call) error {
-	a, err := s.actor(ctx, c)
-	if err != nil {
-		return err
-	}
-	id, err := idVar(c, "decisionId")
+	a, id, err := s.decisionStep(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -165,11 +165,7 @@ func (s *Service) issue(ctx context.Context, rt *registry.Tx, d *Decision, offic
 
 // signStep (tax.sign): the approved draft becomes the signed decision.
 func (s *Service) signStep(ctx context.Context, c *engine.Call) error {
-	a, err := s.actor(ctx, c)
-	if err != nil {
-		return err
-	}
-	id, err := idVar(c, "decisionId")
+	a, id, err := s.decisionStep(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -202,11 +198,7 @@ func (s *Service) signStep(ctx context.Context, c *engine.Call) error {
 // prepareDeliveryStep (tax.prepareDelivery): the variables the dispatch
 // needs — the case, the signed document and the taxpayer as recipient.
 func (s *Service) prepareDeliveryStep(ctx context.Context, c *engine.Call) error {
-	a, err := s.actor(ctx, c)
-	if err != nil {
-		return err
-	}
-	id, err := idVar(c, "decisionId")
+	a, id, err := s.decisionStep(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -236,11 +228,7 @@ func (s *Service) prepareDeliveryStep(ctx context.Context, c *engine.Call) error
 // delivery moved to the 14th day (art. 47 §2), ≤ 100 zł at once (upol art.
 // 6 ust. 7).
 func (s *Service) instalmentsStep(ctx context.Context, c *engine.Call) error {
-	a, err := s.actor(ctx, c)
-	if err != nil {
-		return err
-	}
-	id, err := idVar(c, "decisionId")
+	a, id, err := s.decisionStep(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -151,6 +151,17 @@ func (s *Service) actor(ctx context.Context, c *engine.Call) (*registry.Actor, e
 	return s.reg.Actor(ctx, c.OfficeID, id)
 }
 
+// decisionStep is what a step on a decision starts from: whom it acts for
+// and the decision (the variable decisionId).
+func (s *Service) decisionStep(ctx context.Context, c *engine.Call) (*registry.Actor, uuid.UUID, error) {
+	a, err := s.actor(ctx, c)
+	if err != nil {
+		return nil, uuid.Nil, err
+	}
+	id, err := idVar(c, "decisionId")
+	return a, id, err
+}
+
 func str(vars map[string]any, name string) string {
 	if v, ok := vars[name]; ok && v != nil {
 		return strings.TrimSpace(fmt.Sprint(v))
