@@ -6,7 +6,8 @@
 // tracking number as a Code 128 barcode; and decisions: the property tax
 // decision (WriteDecisionPDF) with its calculation, instalments, appeal
 // instruction and the total in words (ZlotyWords), ready to be signed with
-// a qualified electronic signature (adapters/sign.SignPDF).
+// a qualified electronic signature (adapters/sign.SignPDF); and ordinary
+// letters of a case (WriteLetterPDF): summonses, notices, replies.
 //
 // Polish text prints as given: the DejaVu Sans fonts are embedded in the
 // binary (see fonts/LICENSE), so nothing is read from the disk or the

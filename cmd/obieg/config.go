@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"obieg.dev/obieg/adapters/http/ui"
 )
 
 // config is read from OBIEG_* environment variables.
@@ -74,6 +76,13 @@ type config struct {
 	TaxUnit         string `env:"TAX_UNIT" envDefault:"FN-P"`
 	TaxApproverUnit string `env:"TAX_APPROVER_UNIT" envDefault:"FN"`
 	TaxBankRouting  string `env:"TAX_BANK_ROUTING" envDefault:"10901014"`
+	// Single sign-on (OpenID Connect); empty OIDC_ISSUER turns it off.
+	OIDCIssuer       string `env:"OIDC_ISSUER"`
+	OIDCClientID     string `env:"OIDC_CLIENT_ID"`
+	OIDCClientSecret string `env:"OIDC_CLIENT_SECRET"`
+	OIDCRedirectURL  string `env:"OIDC_REDIRECT_URL"` // https://<host>/login/oidc/callback
+	OIDCLoginClaim   string `env:"OIDC_LOGIN_CLAIM" envDefault:"preferred_username"`
+	OIDCName         string `env:"OIDC_NAME"` // shown as "Zaloguj przez <name>"; default the issuer's host
 	// Web UI sessions: idle lifetime; Secure cookies behind HTTPS.
 	SessionTTL    time.Duration `env:"SESSION_TTL" envDefault:"30m"`
 	SecureCookies bool          `env:"SECURE_COOKIES"`
@@ -89,6 +98,15 @@ func loadSimConfig() (*config, error) {
 		return nil, configError(err)
 	}
 	return &c, nil
+}
+
+// oidc is the single sign-on configuration, nil when off.
+func (c *config) oidc() *ui.OIDCConfig {
+	if c.OIDCIssuer == "" {
+		return nil
+	}
+	return &ui.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
+		RedirectURL: c.OIDCRedirectURL, LoginClaim: c.OIDCLoginClaim, Name: c.OIDCName}
 }
 
 func loadConfig() (*config, error) {
@@ -111,6 +129,11 @@ func loadConfig() (*config, error) {
 	}
 	if c.MaxUploadSize < 1<<20 {
 		return nil, fmt.Errorf("configuration: OBIEG_MAX_UPLOAD_BYTES must be at least 1 MiB")
+	}
+	if o := c.oidc(); o != nil {
+		if err := o.Validate(); err != nil {
+			return nil, fmt.Errorf("configuration: OBIEG_OIDC_*: %w", err)
+		}
 	}
 	return &c, nil
 }

@@ -51,7 +51,7 @@ func cmdServe(ctx context.Context, _ []string) error {
 	var handler http.Handler = web.New(web.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Tax: a.tax, Blobs: a.blobs, Ready: a.db.Ready, Logger: a.logger,
 		MaxUploadSize: a.cfg.MaxUploadSize,
 		UI: ui.New(ui.Config{Registry: a.reg, Flow: a.flow, Correspondence: a.corr, Tax: a.tax, Blobs: a.blobs, Logger: a.logger,
-			SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies, MaxUploadSize: a.cfg.MaxUploadSize})})
+			SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies, OIDC: a.cfg.oidc(), MaxUploadSize: a.cfg.MaxUploadSize})})
 	if a.edorCallbacks != nil {
 		// e-Doręczenia notifications: hints only, everything is read back
 		// from the authenticated API.

@@ -518,3 +518,52 @@ WHERE a.state = 'pending'
   AND ($3 OR a.position_id = ANY($2::uuid[]) OR (a.position_id IS NULL AND a.unit_id = ANY($1::uuid[])))
 ORDER BY a.deadline NULLS LAST, a.assigned_at, a.id
 LIMIT 500;
+
+-- ---------------------------------------------------------------------------
+-- Organisation lists (orglists.go): users (never their password hashes),
+-- positions with their holders, substitutions; and the head position that
+-- approves for a unit (the unit's own, else the nearest above it).
+-- ---------------------------------------------------------------------------
+
+-- name: ListUsers
+SELECT u.id, u.login, u.name, u.email, u.roles, u.active, u.created_at,
+	coalesce(array_agg(un.symbol || ' — ' || p.name ORDER BY un.symbol, p.name) FILTER (WHERE p.id IS NOT NULL), '{}')
+FROM users u
+LEFT JOIN user_positions up ON up.user_id = u.id
+LEFT JOIN positions p ON p.id = up.position_id
+LEFT JOIN units un ON un.id = p.unit_id
+WHERE u.office_id = $1
+GROUP BY u.id
+ORDER BY u.login;
+
+-- name: ListPositions
+SELECT p.id, p.unit_id, p.name, p.is_head, un.symbol,
+	coalesce(array_agg(u.name || ' (' || u.login || ')' ORDER BY u.login) FILTER (WHERE u.id IS NOT NULL), '{}')
+FROM positions p
+JOIN units un ON un.id = p.unit_id
+LEFT JOIN user_positions up ON up.position_id = p.id
+LEFT JOIN users u ON u.id = up.user_id
+WHERE p.office_id = $1
+GROUP BY p.id, un.symbol
+ORDER BY un.symbol, p.is_head DESC, p.name, p.id;
+
+-- name: ListSubstitutions
+SELECT s.id, s.position_id, s.user_id, s.valid_from, s.valid_to, s.reason, p.name, un.symbol, u.login, u.name
+FROM substitutions s
+JOIN positions p ON p.id = s.position_id
+JOIN units un ON un.id = p.unit_id
+JOIN users u ON u.id = s.user_id
+WHERE s.office_id = $1
+ORDER BY s.valid_to DESC, s.valid_from DESC, s.id
+LIMIT 1000;
+
+-- name: HeadPosition
+WITH RECURSIVE up AS (
+	SELECT id, parent_id, 0 AS depth FROM units WHERE id = $1
+	UNION ALL
+	SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+)
+SELECT p.id, p.unit_id, p.name, p.is_head
+FROM up JOIN positions p ON p.unit_id = up.id AND p.is_head
+ORDER BY up.depth, p.created_at, p.id
+LIMIT 1;

@@ -16,7 +16,7 @@ import (
 	"obieg.dev/obieg/engine/registry"
 )
 
-//go:embed incoming.bpmn dispatch.bpmn
+//go:embed incoming.bpmn dispatch.bpmn reply.bpmn
 var definitions embed.FS
 
 // MessageDelivered is correlated to a dispatch waiting for its proof of
@@ -40,6 +40,8 @@ type Workflows struct {
 	// Search finds recipients' e-Doręczenia addresses in the public
 	// register; nil: only the addresses the registry holds are used.
 	Search AddressSearch
+	// Clock dates the letters drafted here (reply.go); nil: time.Now.
+	Clock func() time.Time
 }
 
 // New registers the handlers of the kancelaria workflows on fe.
@@ -65,7 +67,7 @@ func New(reg *registry.Service, fe *flow.Engine) *Workflows {
 // version (so it is safe at every start-up).
 func (w *Workflows) Deploy(ctx context.Context, who flow.Who) ([]flow.Definition, error) {
 	var out []flow.Definition
-	for _, name := range []string{"incoming.bpmn", "dispatch.bpmn"} {
+	for _, name := range []string{"incoming.bpmn", "dispatch.bpmn", "reply.bpmn"} {
 		xml, err := definitions.ReadFile(name)
 		if err != nil {
 			return nil, err

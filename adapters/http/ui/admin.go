@@ -31,8 +31,21 @@ func (h *handler) admin(w http.ResponseWriter, r *http.Request, rc *reqCtx) erro
 	if err != nil {
 		return err
 	}
+	users, err := h.reg.Users(r.Context(), rc.actor)
+	if err != nil {
+		return err
+	}
+	positions, err := h.reg.Positions(r.Context(), rc.actor)
+	if err != nil {
+		return err
+	}
+	subs, err := h.reg.Substitutions(r.Context(), rc.actor)
+	if err != nil {
+		return err
+	}
+	today := calendar.DateOf(h.clock())
 	return h.render(w, r, rc, http.StatusOK, "admin", map[string]any{"Units": units, "Roles": allRoles, "JRWACount": len(jrwa),
-		"Today": calendar.DateOf(h.clock()).String()})
+		"Users": users, "Positions": positions, "Substitutions": subs, "TodayDate": today, "Today": today.String()})
 }
 
 func (h *handler) createUnit(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -49,8 +62,7 @@ func (h *handler) createPosition(w http.ResponseWriter, r *http.Request, rc *req
 	if err != nil {
 		return err
 	}
-	// There is no list of positions yet: show the new one's id for users and substitutions.
-	redirect(w, r, "/admin", "flash.positionCreated", p.Name+" — "+p.ID.String())
+	redirect(w, r, "/admin", "flash.positionCreated", p.Name)
 	return nil
 }
 

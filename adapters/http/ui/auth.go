@@ -211,7 +211,18 @@ func (h *handler) loginForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return h.render(w, r, rc, http.StatusOK, "login", map[string]string{"Next": localPath(r.URL.Query().Get("next"))})
+	return h.render(w, r, rc, http.StatusOK, "login", h.loginData(localPath(r.URL.Query().Get("next"))))
+}
+
+// loginData is what the login page shows: where to go afterwards and, with
+// single sign-on configured, the provider's name.
+func (h *handler) loginData(next string) map[string]string {
+	d := map[string]string{"Next": next}
+	if h.oidc != nil {
+		d["OIDC"] = h.oidc.cfg.Name
+		d["OIDCStart"] = "/login/oidc?next=" + url.QueryEscape(next)
+	}
+	return d
 }
 
 func (h *handler) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -224,7 +235,9 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) erro
 			return err
 		}
 		h.logger.InfoContext(r.Context(), "ui: login failed", "login", login)
-		return h.render(w, r, rc, http.StatusUnauthorized, "login", map[string]string{"Next": next, "Login": login, "Error": "login.failed"})
+		d := h.loginData(next)
+		d["Login"], d["Error"] = login, "login.failed"
+		return h.render(w, r, rc, http.StatusUnauthorized, "login", d)
 	}
 	s, err := h.reg.CreateSession(r.Context(), a, h.ttl)
 	if err != nil {

@@ -13,7 +13,13 @@
 // bpmn-js viewer) and styles are embedded: the Content-Security-Policy
 // allows this origin only.
 //
+// With Config.OIDC set, people may also log in through an OpenID Connect
+// provider (oidc.go): the provider proves who they are, the registry user
+// of that login must already exist, and the session is the same.
+//
 // Files by area: ui.go (wiring, middleware, routes), auth.go (login,
-// sessions, CSRF), render.go (templates, errors), i18n.go, clerk.go,
-// officer.go, head.go, admin.go.
+// sessions, CSRF), oidc.go (single sign-on), render.go (templates,
+// errors), i18n.go, clerk.go, officer.go, reply.go (letters from the
+// templates in templates/letters, approved by the head and dispatched),
+// head.go, admin.go.
 package ui

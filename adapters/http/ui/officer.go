@@ -15,6 +15,7 @@ import (
 	"obieg.dev/obieg/engine"
 	"obieg.dev/obieg/engine/flow"
 	"obieg.dev/obieg/engine/registry"
+	"obieg.dev/obieg/workflows/correspondence"
 )
 
 // who is the engine's view of the actor, built as the API builds it
@@ -94,6 +95,10 @@ func (h *handler) task(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	t, err := h.findTask(r, rc, id)
 	if err != nil {
 		return err
+	}
+	if h.corr != nil && t.ProcessKey == correspondence.ReplyProcess {
+		http.Redirect(w, r, "/replies/"+t.ID.String(), http.StatusSeeOther) // the reply's own form
+		return nil
 	}
 	data := map[string]any{"Task": t, "Case": h.caseBySignature(r, rc.actor, t.BusinessKey), "Rows": []int{0, 1, 2}}
 	if rc.actor.Has(registry.RoleAdmin) {
@@ -256,7 +261,8 @@ func (h *handler) caseView(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, rc, http.StatusOK, "case", map[string]any{"Case": c, "Docs": docs, "Metryka": met, "Diagram": h.caseDiagram(r, rc, c)})
+	reply := h.corr != nil && c.Status == registry.StatusOpen && has(rc.actor, registry.RoleOfficer, registry.RoleHead, registry.RoleAdmin)
+	return h.render(w, r, rc, http.StatusOK, "case", map[string]any{"Case": c, "Docs": docs, "Metryka": met, "Diagram": h.caseDiagram(r, rc, c), "Reply": reply})
 }
 
 // versionContent serves a document version for preview in the case page:

@@ -53,9 +53,12 @@ func (b *bundle) advance(d time.Duration) { b.now.Add(d.Microseconds()) }
 
 func setup(t *testing.T) *bundle { t.Helper(); return setupWith(t, true) }
 
+// option changes the UI's configuration; base is the test server's URL.
+type option func(b *bundle, base string, cfg *Config)
+
 // setupWith is setup with the incoming-item workflow on the UI and API, or
-// without it (dekretacja decided on the registry).
-func setupWith(t *testing.T, workflow bool) *bundle {
+// without it (dekretacja decided on the registry), and options.
+func setupWith(t *testing.T, workflow bool, opts ...option) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	b := &bundle{t: t, ctx: ctx}
@@ -78,6 +81,7 @@ func setupWith(t *testing.T, workflow bool) *bundle {
 		return nil
 	})
 	corr := correspondence.New(b.reg, b.flow)
+	corr.Clock = b.clock
 	key, err := sign.DevelopmentKey("Wójt Gminy Testowo", "Urząd Gminy Testowo", b.clock())
 	must(t, err)
 	b.tax = tax.New(b.reg, b.flow, blobs, tax.Options{Clock: b.clock, Logger: logger,
@@ -141,9 +145,14 @@ func setupWith(t *testing.T, workflow bool) *bundle {
 	if !workflow {
 		uiCorr = nil
 	}
-	ui := New(Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Tax: b.tax, Blobs: blobs, Logger: logger, Clock: b.clock, SessionTTL: 30 * time.Minute, MaxUploadSize: 4 << 20})
-	api := web.New(web.Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Blobs: blobs, Logger: logger, UI: ui})
-	b.srv = httptest.NewServer(api)
+	b.srv = httptest.NewUnstartedServer(nil) // its address is known before it starts: options may need it
+	cfg := Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Tax: b.tax, Blobs: blobs, Logger: logger, Clock: b.clock, SessionTTL: 30 * time.Minute, MaxUploadSize: 4 << 20}
+	for _, o := range opts {
+		o(b, "http://"+b.srv.Listener.Addr().String(), &cfg)
+	}
+	ui := New(cfg)
+	b.srv.Config.Handler = web.New(web.Config{Registry: b.reg, Flow: b.flow, Correspondence: uiCorr, Blobs: blobs, Logger: logger, UI: ui})
+	b.srv.Start()
 	t.Cleanup(b.srv.Close)
 	return b
 }

@@ -14,7 +14,7 @@ import (
 	"obieg.dev/obieg/workflows/tax"
 )
 
-//go:embed assets templates/*.html
+//go:embed assets templates/*.html templates/letters/*.txt
 var embedded embed.FS
 
 // Config is what the UI needs.
@@ -37,6 +37,9 @@ type Config struct {
 	SessionTTL    time.Duration    // idle timeout of a session; default 30 minutes
 	Secure        bool             // Secure flag (and __Host- prefix) on cookies: set behind HTTPS
 	MaxUploadSize int64            // bytes per upload; default 100 MiB
+	// OIDC, when set, adds single sign-on ("Zaloguj przez …") beside the
+	// password form; call its Validate when reading the configuration.
+	OIDC *OIDCConfig
 }
 
 // handler serves the UI.
@@ -51,6 +54,7 @@ type handler struct {
 	ttl    time.Duration
 	secure bool
 	max    int64
+	oidc   *oidcLogin // nil: no single sign-on
 	pages  *pages
 	mux    *http.ServeMux
 }
@@ -59,7 +63,7 @@ type handler struct {
 // every path that is not /api/, /healthz, /readyz or /metrics.
 func New(cfg Config) http.Handler {
 	h := &handler{reg: cfg.Registry, flow: cfg.Flow, corr: cfg.Correspondence, tax: cfg.Tax, blobs: cfg.Blobs, logger: cfg.Logger,
-		clock: cfg.Clock, ttl: cfg.SessionTTL, secure: cfg.Secure, max: cfg.MaxUploadSize, mux: http.NewServeMux()}
+		clock: cfg.Clock, ttl: cfg.SessionTTL, secure: cfg.Secure, max: cfg.MaxUploadSize, oidc: newOIDCLogin(cfg.OIDC), mux: http.NewServeMux()}
 	if h.logger == nil {
 		h.logger = slog.Default()
 	}
@@ -93,6 +97,8 @@ func (h *handler) routes() {
 	h.mux.HandleFunc("GET /login", h.public(h.loginForm))
 	h.mux.HandleFunc("POST /login", h.publicAction(h.login))
 	h.mux.HandleFunc("GET /lang", h.public(h.setLang))
+	h.mux.HandleFunc("GET /login/oidc", h.public(h.oidcStart))
+	h.mux.HandleFunc("GET "+OIDCCallbackPath, h.public(h.oidcCallback))
 
 	// With a session; POSTs also need the CSRF token.
 	get := func(pattern string, fn handlerFunc) { h.mux.HandleFunc("GET "+pattern, h.page(fn)) }
@@ -123,6 +129,11 @@ func (h *handler) routes() {
 	get("/cases/{id}", h.caseView)
 	get("/documents/{id}/versions/{n}", h.versionContent)
 	get("/definitions/{id}/xml", h.definitionXML)
+	get("/cases/{id}/reply", h.replyForm)
+	post("/cases/{id}/reply", h.submitReply)
+	get("/replies/{task}", h.replyTask)
+	post("/replies/{task}/decide", h.decideReply)
+	post("/replies/{task}/revise", h.reviseReply)
 
 	// Unit head.
 	get("/inbox", h.inbox)

@@ -238,7 +238,7 @@ func TestCatalogue(t *testing.T) {
 
 func readGo(t *testing.T) string {
 	var all strings.Builder
-	for _, f := range []string{"clerk.go", "officer.go", "head.go", "admin.go", "auth.go", "tax.go"} {
+	for _, f := range []string{"clerk.go", "officer.go", "head.go", "admin.go", "auth.go", "tax.go", "oidc.go", "reply.go"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
