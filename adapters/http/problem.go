@@ -19,8 +19,9 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 }
 
-// statusOf is the one mapping from error kinds to HTTP statuses.
-func statusOf(k engine.Kind) int {
+// StatusOf is the one mapping from error kinds to HTTP statuses (the API
+// and the web UI both answer by it).
+func StatusOf(k engine.Kind) int {
 	switch k {
 	case engine.KindInvalid:
 		return http.StatusBadRequest
@@ -58,7 +59,7 @@ var problemTypes = map[int]string{
 // Server-side failures are logged with their cause and shown to the client
 // only as a request id to quote.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(engine.KindOf(err))
+	status := StatusOf(engine.KindOf(err))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	web "obieg.dev/obieg/adapters/http"
 	"path"
 	"strings"
 	"time"
@@ -97,27 +98,6 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, rc *reqCtx, sta
 	return nil
 }
 
-// statusOf is the one mapping from error kinds to HTTP statuses in the UI.
-func statusOf(k engine.Kind) int {
-	switch k {
-	case engine.KindInvalid:
-		return http.StatusBadRequest
-	case engine.KindNotFound:
-		return http.StatusNotFound
-	case engine.KindConflict:
-		return http.StatusConflict
-	case engine.KindForbidden:
-		return http.StatusForbidden
-	case engine.KindUnauthenticated:
-		return http.StatusUnauthorized
-	case engine.KindUnavailable:
-		return http.StatusServiceUnavailable
-	case engine.KindTooLarge:
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusInternalServerError
-}
-
 // problem is an error as a page shows it.
 type problem struct {
 	Status  int
@@ -128,7 +108,7 @@ type problem struct {
 
 func problemOf(err error) problem {
 	k := engine.KindOf(err)
-	p := problem{Status: statusOf(k), Kind: "error." + strings.ReplaceAll(k.String(), " ", "_")}
+	p := problem{Status: web.StatusOf(k), Kind: "error." + strings.ReplaceAll(k.String(), " ", "_")}
 	if p.Status < 500 {
 		p.Message, p.Field = engine.MessageOf(err), engine.FieldOf(err)
 	}
