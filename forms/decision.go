@@ -125,18 +125,7 @@ func WriteDecisionPDF(w io.Writer, d Decision) error {
 	pdf := newPDF("P", d.Date.Start(), fontSans, fontCond)
 	pdf.SetTitle(clean(strings.ReplaceAll(d.title(), "\n", " ")), true)
 	pdf.SetSubject(clean(d.CaseSignature), true)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		pdf.SetDrawColor(0, 0, 0)
-		pdf.SetLineWidth(0.2)
-		pdf.Line(decLeft, 297-14, 210-decLeft, 297-14)
-		pdf.SetFont(fontSans, "", 7.5)
-		half := decWidth / 2
-		pdf.SetXY(decLeft, 297-13)
-		pdf.CellFormat(half, 4, fit(pdf, wrap(pdf, "Znak sprawy: "+d.CaseSignature, half), 1, half)[0], "", 0, "L", false, 0, "")
-		pdf.SetXY(decLeft+half, 297-13)
-		pdf.CellFormat(half, 4, fmt.Sprintf("strona %d z {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
-	})
+	caseFooter(pdf, d.CaseSignature)
 	l := &docLayout{pdf: pdf}
 	pdf.AddPage()
 	l.header(d)
@@ -553,4 +542,21 @@ func (t *decTable) draw(lines [][]string, widths []float64, aligns []string, fil
 		x += widths[i]
 	}
 	pdf.SetXY(decLeft, y+h)
+}
+
+// caseFooter puts on every page of an official letter a rule, the case
+// signature and "strona N z M".
+func caseFooter(pdf *fpdf.Fpdf, signature string) {
+	pdf.AliasNbPages("{nb}")
+	pdf.SetFooterFunc(func() {
+		pdf.SetDrawColor(0, 0, 0)
+		pdf.SetLineWidth(0.2)
+		pdf.Line(decLeft, 297-14, 210-decLeft, 297-14)
+		pdf.SetFont(fontSans, "", 7.5)
+		half := decWidth / 2
+		pdf.SetXY(decLeft, 297-13)
+		pdf.CellFormat(half, 4, fit(pdf, wrap(pdf, "Znak sprawy: "+signature, half), 1, half)[0], "", 0, "L", false, 0, "")
+		pdf.SetXY(decLeft+half, 297-13)
+		pdf.CellFormat(half, 4, fmt.Sprintf("strona %d z {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
 }

@@ -1,7 +1,6 @@
 package forms
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -53,18 +52,7 @@ func WriteLetterPDF(w io.Writer, l Letter) error {
 	}
 	pdf.SetTitle(clean(title), true)
 	pdf.SetSubject(clean(l.CaseSignature), true)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		pdf.SetDrawColor(0, 0, 0)
-		pdf.SetLineWidth(0.2)
-		pdf.Line(decLeft, 297-14, 210-decLeft, 297-14)
-		pdf.SetFont(fontSans, "", 7.5)
-		half := decWidth / 2
-		pdf.SetXY(decLeft, 297-13)
-		pdf.CellFormat(half, 4, fit(pdf, wrap(pdf, "Znak sprawy: "+l.CaseSignature, half), 1, half)[0], "", 0, "L", false, 0, "")
-		pdf.SetXY(decLeft+half, 297-13)
-		pdf.CellFormat(half, 4, fmt.Sprintf("strona %d z {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
-	})
+	caseFooter(pdf, l.CaseSignature)
 	d := &docLayout{pdf: pdf}
 	pdf.AddPage()
 	d.letterHeader(l)

@@ -1,7 +1,6 @@
 package edoreczenia
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -294,12 +293,11 @@ func (in *Inbox) register(ctx context.Context, a *registry.Actor, p *partial) (*
 		}
 	}
 	stage := func(name, mediaType string, data []byte) error {
-		st, err := in.Blobs.Stage(ctx, bytes.NewReader(data), MaxAttachmentSize)
+		f, err := registry.StageFile(ctx, in.Blobs, name, mediaType, data, MaxAttachmentSize)
 		if err != nil {
 			return err
 		}
-		head := data[:min(len(data), 512)]
-		files = append(files, registry.File{Name: name, MediaType: mediaType, Head: head, Blob: st})
+		files = append(files, f)
 		return nil
 	}
 	if strings.TrimSpace(m.TextBody) != "" {

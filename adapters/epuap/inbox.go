@@ -1,7 +1,6 @@
 package epuap
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -233,15 +232,7 @@ func safeXMLName(name string) string {
 }
 
 func (in *Inbox) stageFile(ctx context.Context, name, mediaType string, data []byte) (registry.File, error) {
-	st, err := in.Blobs.Stage(ctx, bytes.NewReader(data), MaxDocumentSize)
-	if err != nil {
-		return registry.File{}, err
-	}
-	head := data
-	if len(head) > 512 {
-		head = head[:512]
-	}
-	return registry.File{Name: name, MediaType: mediaType, Head: head, Blob: st}, nil
+	return registry.StageFile(ctx, in.Blobs, name, mediaType, data, MaxDocumentSize)
 }
 
 func (in *Inbox) logger() *slog.Logger {

@@ -103,12 +103,11 @@ func (s *Server) readUpload(r *http.Request, wantMetadata bool) (_ *upload, err 
 			if err := registry.CheckFile(field, fname, mt); err != nil {
 				return nil, err
 			}
-			hr := &headReader{r: part}
-			st, err := s.blobs.Stage(r.Context(), hr, s.maxUpload)
+			file, err := registry.StageFileFrom(r.Context(), s.blobs, fname, mt, part, s.maxUpload)
 			if err != nil {
 				return nil, s.partError(op, field, err)
 			}
-			u.files = append(u.files, registry.File{Name: fname, MediaType: mt, Head: hr.head, Blob: st})
+			u.files = append(u.files, file)
 		default:
 			return nil, engine.Invalid(op, name, "unexpected part %q: send a metadata part and file parts", name)
 		}
@@ -128,20 +127,6 @@ func (s *Server) partError(op, field string, err error) error {
 		return engine.E(op, engine.Field(field), err)
 	}
 	return engine.Invalid(op, field, "could not read the part: %v", err)
-}
-
-// headReader keeps the first bytes read, to check content against its type.
-type headReader struct {
-	r    io.Reader
-	head []byte
-}
-
-func (h *headReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	if need := 512 - len(h.head); need > 0 && n > 0 {
-		h.head = append(h.head, p[:min(n, need)]...)
-	}
-	return n, err
 }
 
 func (s *Server) registerDocument(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {

@@ -29,11 +29,11 @@ func Register(ctx context.Context, reg *registry.Service, blobs blob.Store, a *r
 		}
 	}
 	stage := func(name, mediaType string, content []byte) error {
-		st, err := blobs.Stage(ctx, bytes.NewReader(content), maxBytes)
+		f, err := registry.StageFile(ctx, blobs, name, mediaType, content, maxBytes)
 		if err != nil {
 			return err
 		}
-		files = append(files, registry.File{Name: name, MediaType: mediaType, Head: content[:min(len(content), 512)], Blob: st})
+		files = append(files, f)
 		return nil
 	}
 	if err := stage("wiadomosc.eml", "message/rfc822", raw); err != nil {

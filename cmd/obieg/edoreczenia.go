@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -85,11 +84,10 @@ func edoreczeniaSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr
 		if at.IsZero() {
 			at = ev.EventTime
 		}
-		st, err := blobs.Stage(ctx, bytes.NewReader(raw), int64(len(raw))+1)
+		f, err := registry.StageFile(ctx, blobs, "dowod-"+strings.ReplaceAll(ev.Code, ".", "")+".xml", "application/xml", raw, int64(len(raw))+1)
 		if err != nil {
 			return err
 		}
-		f := registry.File{Name: "dowod-" + strings.ReplaceAll(ev.Code, ".", "") + ".xml", MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}
 		return corr().EDeliveryEvidence(ctx, a, correspondence.WhoOf(a), correspondence.Evidence{Reference: ev.Reference, MessageID: ev.MessageID,
 			Code: ev.Code, Kind: kind, At: at}, f)
 	}

@@ -46,11 +46,7 @@ func epuapSetup(cfg *config, reg *registry.Service, blobs blob.Store, corr func(
 	actor := func(ctx context.Context) (*registry.Actor, error) { return reg.ActorByLogin(ctx, cfg.EPUAPUser) }
 	stage := func(ctx context.Context, name string) func([]byte) (registry.File, error) {
 		return func(raw []byte) (registry.File, error) {
-			st, err := blobs.Stage(ctx, bytes.NewReader(raw), epuap.MaxDocumentSize)
-			if err != nil {
-				return registry.File{}, err
-			}
-			return registry.File{Name: name, MediaType: "application/xml", Head: raw[:min(len(raw), 512)], Blob: st}, nil
+			return registry.StageFile(ctx, blobs, name, "application/xml", raw, epuap.MaxDocumentSize)
 		}
 	}
 	// With the office's certificate letters go officially (dorecz, UPD);

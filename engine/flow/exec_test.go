@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -281,8 +280,6 @@ func TestStartErrors(t *testing.T) {
 		t.Errorf("missing handler: %v", err)
 	}
 }
-
-var _ = fmt.Sprint
 
 func TestMigrateWaitingInstances(t *testing.T) {
 	b := setup(t)

@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"obieg.dev/obieg/engine/calendar"
 	"obieg.dev/obieg/engine/registry"
 	"obieg.dev/obieg/storage/blob"
 	"obieg.dev/obieg/storage/postgres"
@@ -175,5 +174,3 @@ func (b *bundle) count(t *testing.T, query string, args ...any) int {
 	}
 	return n
 }
-
-var _ = calendar.Polish

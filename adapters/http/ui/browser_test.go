@@ -174,8 +174,6 @@ func (b *bundle) browserLogout(t *testing.T, ctx context.Context) {
 func TestBrowser(t *testing.T) {
 	b := setup(t)
 	ctx, console := browser(t)
-	var text string
-	_ = text
 	scan, err := filepath.Abs("testdata/skan.pdf")
 	must(t, err)
 
@@ -206,7 +204,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#register-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#messages .flash.ok")),
 	)
-	text = textOf(t, ctx, "#messages")
+	text := textOf(t, ctx, "#messages")
 	if !strings.Contains(text, "RPW/1/2026") {
 		t.Fatalf("after registering: %q", text)
 	}

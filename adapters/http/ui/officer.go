@@ -18,17 +18,8 @@ import (
 	"obieg.dev/obieg/workflows/correspondence"
 )
 
-// who is the engine's view of the actor, built as the API builds it
-// (workflows/correspondence.WhoOf).
-func who(a *registry.Actor) flow.Who {
-	w := flow.Who{UserID: a.UserID, OfficeID: a.OfficeID, Units: a.Units, Admin: a.Has(registry.RoleAdmin),
-		Head: a.Has(registry.RoleHead), Integrator: a.Has(registry.RoleIntegrator),
-		ReadOnly: a.Has(registry.RoleArchivist) && len(a.Roles) == 1}
-	for _, p := range a.Positions {
-		w.Positions = append(w.Positions, p.ID)
-	}
-	return w
-}
+// who is the engine's view of the actor.
+func who(a *registry.Actor) flow.Who { return correspondence.WhoOf(a) }
 
 func flowFilterInstance(id uuid.UUID) flow.TaskFilter {
 	return flow.TaskFilter{Mine: true, Instance: &id}

@@ -139,11 +139,7 @@ func (h *handler) submitReply(w http.ResponseWriter, r *http.Request, rc *reqCtx
 // stageBytes stores generated content (a printed letter) in the blob store.
 func (h *handler) stageBytes(ctx context.Context) func([]byte) (registry.File, error) {
 	return func(b []byte) (registry.File, error) {
-		st, err := h.blobs.Stage(ctx, bytes.NewReader(b), h.max)
-		if err != nil {
-			return registry.File{}, err
-		}
-		return registry.File{Head: b[:min(len(b), 512)], Blob: st}, nil
+		return registry.StageFile(ctx, h.blobs, "", "", b, h.max)
 	}
 }
 

@@ -74,16 +74,15 @@ func (h *handler) readForm(r *http.Request, fileField string, memFiles ...string
 			if err := registry.CheckFile(field, fname, mt); err != nil {
 				return nil, err
 			}
-			hr := &headReader{r: p}
-			st, err := h.blobs.Stage(r.Context(), hr, h.max)
+			file, err := registry.StageFileFrom(r.Context(), h.blobs, fname, mt, p, h.max)
 			if err != nil {
 				return nil, h.partError(op, field, err)
 			}
-			if st.Size == 0 {
-				_ = st.Discard()
+			if file.Blob.Size == 0 {
+				_ = file.Blob.Discard()
 				continue
 			}
-			f.files = append(f.files, registry.File{Name: fname, MediaType: mt, Head: hr.head, Blob: st})
+			f.files = append(f.files, file)
 			continue
 		}
 		if name == fileField {
@@ -141,18 +140,4 @@ func (h *handler) partError(op, field string, err error) error {
 		return engine.E(op, engine.Field(field), err)
 	}
 	return engine.Invalid(op, field, "could not read the form: %v", err)
-}
-
-// headReader keeps the first bytes read, to check content against its type.
-type headReader struct {
-	r    io.Reader
-	head []byte
-}
-
-func (h *headReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	if need := 512 - len(h.head); need > 0 && n > 0 {
-		h.head = append(h.head, p[:min(n, need)]...)
-	}
-	return n, err
 }
