@@ -57,6 +57,8 @@ func (s *Server) apiRoutes() []route {
 		{method: http.MethodPost, pattern: "/api/v1/parties/{id}/merge", h: s.mergeParties},
 
 		{method: http.MethodPost, pattern: "/api/v1/tax/declarations", h: s.registerDeclaration},
+		{method: http.MethodGet, pattern: "/api/v1/tax/taxpayers", h: s.listTaxpayers},
+		{method: http.MethodGet, pattern: "/api/v1/tax/taxpayers/{id}", h: s.getTaxpayer},
 		{method: http.MethodGet, pattern: "/api/v1/tax/decisions", h: s.listDecisions},
 		{method: http.MethodGet, pattern: "/api/v1/tax/decisions/{id}", h: s.getDecision},
 		{method: http.MethodGet, pattern: "/api/v1/tax/dictionary", h: s.listTaxDictionary},

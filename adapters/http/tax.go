@@ -175,3 +175,33 @@ func (s *Server) runTaxBatch(w http.ResponseWriter, r *http.Request, a *registry
 	writeJSON(w, http.StatusOK, b)
 	return nil
 }
+
+func (s *Server) listTaxpayers(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
+	t, err := s.taxService()
+	if err != nil {
+		return err
+	}
+	ts, err := t.Taxpayers(r.Context(), a, r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"taxpayers": nonNil(ts)})
+	return nil
+}
+
+func (s *Server) getTaxpayer(w http.ResponseWriter, r *http.Request, a *registry.Actor) error {
+	t, err := s.taxService()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rec, err := t.TaxpayerRecord(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}

@@ -46,6 +46,24 @@ func TestTaxAPI(t *testing.T) {
 	if decl.Year != 2025 || decl.Account == "" {
 		t.Fatalf("declaration %+v", decl)
 	}
+	var found struct {
+		Taxpayers []struct{ ID, Name, Account string }
+	}
+	b.do("GET", "/api/v1/tax/taxpayers?q=85071402348", b.officer, "", nil).json(t, &found)
+	if len(found.Taxpayers) != 1 || found.Taxpayers[0].Account != decl.Account {
+		t.Fatalf("taxpayer by PESEL: %+v", found)
+	}
+	var rec struct {
+		Holdings []struct{ Category, Base, TaxedFrom string }
+	}
+	b.do("GET", "/api/v1/tax/taxpayers/"+found.Taxpayers[0].ID, b.officer, "", nil).json(t, &rec)
+	// Five subjects from 14.03.2025: taxed from 1.04.2025 (upol art. 6 ust. 1).
+	if len(rec.Holdings) != 5 || rec.Holdings[0].TaxedFrom != "2025-04-01" {
+		t.Fatalf("holdings: %+v", rec.Holdings)
+	}
+	if res := b.do("GET", "/api/v1/tax/taxpayers", b.other, "", nil); res.status != http.StatusForbidden {
+		t.Fatalf("an officer of OR read the taxpayer register: %d", res.status)
+	}
 	if res := b.do("GET", "/api/v1/tax/decisions?year=2025", b.other, "", nil); res.status != http.StatusForbidden {
 		t.Fatalf("an officer of OR read tax decisions: %d", res.status)
 	}

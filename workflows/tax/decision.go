@@ -30,10 +30,13 @@ type Taxpayer struct {
 }
 
 func loadTaxpayer(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*Taxpayer, error) {
+	return scanTaxpayer(tx.QueryRow(ctx, q["Taxpayer"], id))
+}
+
+func scanTaxpayer(r pgx.Row) (*Taxpayer, error) {
 	var t Taxpayer
 	var street, postal, city, addr string
-	err := tx.QueryRow(ctx, q["Taxpayer"], id).Scan(&t.ID, &t.PartyID, &t.Number, &t.Account, &t.Name, &t.PESEL, &street, &postal, &city, &addr)
-	if err != nil {
+	if err := r.Scan(&t.ID, &t.PartyID, &t.Number, &t.Account, &t.Name, &t.PESEL, &street, &postal, &city, &addr); err != nil {
 		return nil, err
 	}
 	switch {
@@ -331,9 +334,5 @@ func (s *Service) Decisions(ctx context.Context, a *registry.Actor, taxpayer *uu
 
 // file stages data as a registry file.
 func (s *Service) file(ctx context.Context, name, mediaType string, data []byte) (registry.File, error) {
-	st, err := s.blobs.Stage(ctx, bytes.NewReader(data), int64(len(data))+1)
-	if err != nil {
-		return registry.File{}, err
-	}
-	return registry.File{Name: name, MediaType: mediaType, Head: data[:min(len(data), 512)], Blob: st}, nil
+	return registry.StageFile(ctx, s.blobs, name, mediaType, data, int64(len(data))+1)
 }

@@ -161,3 +161,17 @@ UPDATE tax_batches SET status = 'done', finished_at = $2 WHERE id = $1;
 
 -- name: Batch
 SELECT id, year, status, issued, created_at, finished_at FROM tax_batches WHERE id = $1;
+
+-- name: FindTaxpayers
+SELECT t.id, t.party_id, t.number, t.account, p.name, p.pesel, p.street, p.postal_code, p.city, p.address
+FROM tax_taxpayers t JOIN parties p ON p.id = t.party_id
+WHERE $1 = '' OR p.name ILIKE '%' || $1 || '%' OR p.pesel = $1 OR p.nip = $1 OR t.account = $1
+ORDER BY p.name LIMIT 100;
+
+-- name: HoldingsHistory
+-- Every period ever recorded for the taxpayer, superseded ones too.
+SELECT o.id, o.category, o.parcel, o.address, o.kw, h.base, h.share_num, h.share_den, h.event_from, h.event_to,
+	h.declaration_id, h.superseded_by, h.recorded_at
+FROM tax_holdings h JOIN tax_objects o ON o.id = h.object_id
+WHERE h.taxpayer_id = $1
+ORDER BY o.category, o.parcel, h.recorded_at;

@@ -365,6 +365,23 @@ func TestDeclarationToDeliveredDecision(t *testing.T) {
 	if d2.Total != 71900 || d2.Replaces == nil || *d2.Replaces != first {
 		t.Fatalf("second decision: %+v", d2)
 	}
+	// The history keeps what the first declaration recorded, superseded by the correction.
+	rec, err := b.tax.TaxpayerRecord(b.ctx, b.officer, decl.TaxpayerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	superseded := 0
+	for _, h := range rec.Holdings {
+		if h.SupersededBy != nil {
+			superseded++
+			if *h.SupersededBy != cd.ID || h.Declaration != decl.ID {
+				t.Errorf("holding %+v", h)
+			}
+		}
+	}
+	if len(rec.Holdings) != 4 || superseded != 2 || rec.Holdings[0].TaxedFrom == nil || *rec.Holdings[0].TaxedFrom != calendar.NewDate(2026, 1, 1) {
+		t.Fatalf("history: %+v", rec.Holdings)
+	}
 	if old, _ := b.tax.Decision(b.ctx, b.officer, first); old.Status != "replaced" {
 		t.Fatalf("first decision is %s", old.Status)
 	}
